@@ -1,0 +1,1 @@
+"""Platform adapters: each parses its platform's events, calls the core, renders its replies."""

@@ -1,0 +1,235 @@
+"""`carebot shell`: type the same slash commands as in Slack; forms are asked field by field.
+
+Reads standard input line by line, so a session can be piped in; ends cleanly at end of input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import sys
+from typing import TextIO
+
+from adapters.console import render
+from bot.app import CareBot
+from bot.clock import OffsetClock
+from bot.context import Actor, Role
+from bot.help import ShellWords
+from bot.i18n import Translator
+from bot.runtime import open_database
+from bot.settings import Settings
+from bot.ui import Audience, Button, Field, FieldKind, Form, Reply
+from bot.validation import parse_datetime
+from pydantic_core import PydanticCustomError
+
+PLATFORM = "console"
+WORKSPACE = "local"
+
+
+class EndOfInput(Exception):
+    pass
+
+
+class FormCancelled(Exception):
+    """The person left the form; `line` is a command they typed instead, to run next."""
+
+    def __init__(self, line: str | None = None) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class Shell:
+    def __init__(
+        self,
+        bot: CareBot,
+        clock: OffsetClock,
+        settings: Settings,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+    ) -> None:
+        self.bot = bot
+        self.clock = clock
+        self.stdin = stdin
+        self.stdout = stdout
+        self.t = Translator(settings.default_locale, settings.default_timezone)
+        self.words = ShellWords(self.t)
+        name = getpass.getuser() or "agent"
+        self.actor = Actor(PLATFORM, WORKSPACE, name.lower(), name, channel_id="shell")
+        self.buttons: list[Button] = []
+
+    # --- input and output -------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        print(text, file=self.stdout, flush=True)
+
+    async def read(self, prompt: str) -> str:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = await asyncio.to_thread(self.stdin.readline)
+        if not line:
+            raise EndOfInput
+        if not self.stdin.isatty():
+            self.stdout.write(line if line.endswith("\n") else line + "\n")  # echo piped input
+        return line.rstrip("\r\n")
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    async def run(self) -> int:
+        self.say(self.words.banner())
+        while True:
+            try:
+                line = (await self.read("> ")).strip()
+            except EndOfInput:
+                self.say(self.words.bye())
+                return 0
+            try:
+                if await self.handle(line) is False:
+                    self.say(self.words.bye())
+                    return 0
+            except EndOfInput:
+                self.say(self.words.bye())
+                return 0
+
+    async def handle(self, line: str) -> bool:
+        if not line:
+            return True
+        if line.isdigit() and self.buttons:
+            index = int(line) - 1
+            if not 0 <= index < len(self.buttons):
+                self.say(self.words.no_such_button())
+                return True
+            button = self.buttons[index]
+            await self.show(await self.bot.action(self.actor, button.action, button.value))
+            return True
+        name, _, text = line.lstrip("/").partition(" ")
+        name = name.lower()
+        if name in ("quit", "exit"):
+            return False
+        if name == "as":
+            self.switch_user(text)
+        elif name == "clock":
+            self.move_clock(text)
+        else:
+            await self.show(await self.bot.command(self.actor, name, text))
+            if name == "help":
+                self.say(self.words.shell_help())
+        return True
+
+    def switch_user(self, text: str) -> None:
+        parts = text.split()
+        role: Role | None = None
+        if parts and parts[-1].lower() in {r.value for r in Role}:
+            role = Role(parts.pop().lower())
+        if not parts:
+            self.say(self.words.as_usage())
+            return
+        name = " ".join(parts)
+        self.actor = Actor(
+            PLATFORM, WORKSPACE, name.lower(), name, channel_id="shell", platform_role=role
+        )
+        self.say(self.words.now_acting_as(name, role))
+
+    def move_clock(self, text: str) -> None:
+        if text.strip():
+            try:
+                target = parse_datetime(text, self.t.timezone, self.clock.now())
+            except PydanticCustomError:
+                self.say(self.words.clock_usage())
+                return
+            if target < self.clock.now():
+                self.say(self.words.clock_usage())
+                return
+            self.clock.offset += target - self.clock.now()
+        self.say(self.words.clock_is(self.t.datetime(self.clock.now())))
+
+    # --- replies ----------------------------------------------------------------------------
+
+    async def show(self, reply: Reply) -> None:
+        self.buttons = []
+        for post in reply.posts:
+            note = self.words.to_channel() if post.to is Audience.CHANNEL else None
+            self.say(render.message(post.message, first_button=len(self.buttons) + 1, channel_note=note))
+            self.buttons.extend(post.message.buttons)
+        if reply.form is not None:
+            await self.fill(reply.form)
+
+    async def fill(self, form: Form) -> None:
+        self.say(f"── {form.title} ──")
+        if form.intro:
+            self.say(form.intro)
+        self.say(self.words.cancel_hint())
+        try:
+            values = await self.ask(form.fields)
+            while True:
+                reply = await self.bot.submit(self.actor, form.form_id, values, form.state)
+                if reply.errors is None:
+                    await self.show(reply)
+                    return
+                errors = reply.errors.errors
+                for field in form.fields:  # each message right above its re-prompt, in form order
+                    if field.name in errors:
+                        self.say(self.words.fix_field(field.label, errors[field.name]))
+                        values[field.name] = await self.ask_one(field, values.get(field.name))
+                for name in errors.keys() - {f.name for f in form.fields}:
+                    self.say(errors[name])
+        except FormCancelled as cancelled:
+            self.say(self.words.form_cancelled())
+            if cancelled.line:
+                await self.handle(cancelled.line)
+
+    async def ask(self, fields: tuple[Field, ...]) -> dict[str, str | None]:
+        return {field.name: await self.ask_one(field, None) for field in fields}
+
+    async def ask_one(self, field: Field, typed: str | None) -> str | None:
+        default = typed if typed is not None else field.initial
+        if field.hint:
+            self.say(f"  ({field.hint})")
+        if field.kind is FieldKind.SELECT:
+            self.say(render.choices(field))
+        shown = self._label_of(field, default) if default else None
+        answer = (
+            await self.read(
+                render.prompt(field, self.words.required(), self.words.enter_keeps(shown) if shown else None)
+            )
+        ).strip()
+        if answer.startswith("/"):  # a command ends the form: /cancel, or anything else to run
+            raise FormCancelled(None if answer == "/cancel" else answer)
+        if not answer:
+            return default
+        if field.kind is FieldKind.SELECT:
+            return self._choice(field, answer)
+        if field.kind is FieldKind.USER:
+            return answer.lstrip("@").lower()
+        return answer
+
+    @staticmethod
+    def _choice(field: Field, answer: str) -> str:
+        if answer.isdigit() and 1 <= int(answer) <= len(field.choices):
+            return field.choices[int(answer) - 1].value
+        for choice in field.choices:
+            if answer.lower() in (choice.value.lower(), choice.label.lower()):
+                return choice.value
+        return answer  # the core says what is wrong with it
+
+    @staticmethod
+    def _label_of(field: Field, value: str) -> str:
+        for choice in field.choices:
+            if choice.value == value:
+                return choice.label
+        return value
+
+
+async def main(settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    db = await open_database(settings)
+    clock = OffsetClock()
+    try:
+        shell = Shell(CareBot(db, settings, clock), clock, settings, stdin, stdout)
+        return await shell.run()
+    finally:
+        await db.dispose()
+
+
+def run(settings: Settings) -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    return asyncio.run(main(settings))

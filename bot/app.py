@@ -1,0 +1,96 @@
+"""The core's one door: adapters hand it events and render the Reply it gives back.
+
+Each event runs in one database transaction: it commits whole, or nothing of it is saved.
+Typed errors become a translated sentence; anything unexpected is logged with an id that
+the person is shown, and no traceback reaches them.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import bot.complaints.handlers  # noqa: F401 - registers its handlers on the router
+import bot.help  # noqa: F401 - registers its handlers on the router
+from bot.clock import Clock, SystemClock
+from bot.context import Actor, Context
+from bot.errors import InvalidForm, UserError
+from bot.i18n import N_, Translator
+from bot.members import member_for, workspace_for
+from bot.router import router
+from bot.settings import Settings
+from bot.ui import Reply
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+UNKNOWN = N_("I don't know that. Type /help to see what I can do.")
+
+
+class CareBot:
+    def __init__(self, db: Database, settings: Settings, clock: Clock | None = None) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock or SystemClock()
+
+    async def command(self, actor: Actor, name: str, text: str = "") -> Reply:
+        handler = router.commands.get(name.lstrip("/").lower())
+        if handler is None:
+            return Reply.text(Translator(actor.locale or self.settings.default_locale)(UNKNOWN))
+        return await self._run(actor, lambda ctx: handler(ctx, text.strip()))
+
+    async def action(self, actor: Actor, action: str, value: str = "") -> Reply:
+        handler = router.find_action(action)
+        if handler is None:
+            return Reply.text(Translator(actor.locale or self.settings.default_locale)(UNKNOWN))
+        return await self._run(actor, lambda ctx: handler(ctx, action, value))
+
+    async def submit(
+        self,
+        actor: Actor,
+        form_id: str,
+        values: Mapping[str, str | None],
+        state: Mapping[str, str] | None = None,
+        delivery_id: str | None = None,
+    ) -> Reply:
+        """A filled form. `delivery_id` identifies the submission so a retry saves nothing twice."""
+        handler = router.forms.get(form_id)
+        if handler is None:
+            return Reply.text(Translator(actor.locale or self.settings.default_locale)(UNKNOWN))
+        return await self._run(actor, lambda ctx: handler(ctx, values, state or {}, delivery_id))
+
+    async def context(self, session: AsyncSession, actor: Actor) -> Context:
+        workspace = await workspace_for(session, actor, self.settings, self.clock)
+        member = await member_for(session, workspace, actor, self.clock)
+        locale = member.locale or actor.locale or workspace.locale
+        return Context(
+            session=session,
+            clock=self.clock,
+            workspace=workspace,
+            member=member,
+            actor=actor,
+            t=Translator(locale, workspace.timezone),
+        )
+
+    async def _run(self, actor: Actor, handle: Callable[[Context], Awaitable[Reply]]) -> Reply:
+        t = Translator(actor.locale or self.settings.default_locale)
+        try:
+            async with self.db.session() as session, session.begin():
+                ctx = await self.context(session, actor)
+                t = ctx.t
+                return await handle(ctx)
+        except InvalidForm as refused:
+            return Reply(errors=refused.errors)
+        except UserError as error:
+            return Reply.text(error.message(t))
+        except Exception:
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("unexpected error %s handling an event from %s", error_id, actor.platform)
+            return Reply.text(
+                t("Something went wrong on our side; nothing was saved. Error id: {error_id}").format(
+                    error_id=error_id
+                )
+            )

@@ -1,0 +1,91 @@
+"""`carebot`: run the bot, open the shell, upgrade the database, export the log."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from importlib.metadata import entry_points
+
+from pydantic import ValidationError
+
+from bot.export import export_complaints
+from bot.settings import Settings
+from storage.db import Database
+from storage.migrate import upgrade
+
+ADAPTERS = "carebot.adapters"
+
+
+def load_adapter(name: str) -> Callable[[Settings], int]:
+    """Adapters are plug-ins registered under the `carebot.adapters` entry-point group."""
+    found = entry_points(group=ADAPTERS, name=name)
+    if not found:
+        raise SystemExit(f"carebot: no adapter named {name!r} is installed")
+    adapter: Callable[[Settings], int] = next(iter(found)).load()
+    return adapter
+
+
+def _since(text: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use a date like 2026-11-01") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="carebot", description=__doc__)
+    commands = main.add_subparsers(dest="command")
+    commands.add_parser("run", help="start on the platform whose credentials are set, else the shell")
+    commands.add_parser("shell", help="the local shell: slash commands in a terminal")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    export = commands.add_parser("export", help="write the complaint log to standard output")
+    export.add_argument("what", choices=["complaints"])
+    export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    export.add_argument("--since", type=_since, help="only complaints received on or after DATE")
+    return main
+
+
+async def _upgrade(settings: Settings) -> None:
+    db = Database(settings.database_url)
+    try:
+        await upgrade(db.engine)
+    finally:
+        await db.dispose()
+
+
+async def _export(settings: Settings, fmt: str, since: datetime | None) -> int:
+    db = Database(settings.database_url)
+    try:
+        await upgrade(db.engine)
+        count = await export_complaints(db, sys.stdout, fmt, since)
+    finally:
+        await db.dispose()
+    print(f"{count} complaints exported", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"carebot: invalid settings:\n{exc}", file=sys.stderr)
+        return 2
+    command = args.command or "run"
+    if command == "run":
+        return load_adapter(settings.platform())(settings)
+    if command == "shell":
+        return load_adapter("console")(settings)
+    if command == "db":
+        asyncio.run(_upgrade(settings))
+        print("database is up to date", file=sys.stderr)
+        return 0
+    return asyncio.run(_export(settings, args.format, args.since))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The complaint log: schemas, service, forms, views and handlers."""

@@ -1,0 +1,328 @@
+"""The complaint log's conversations: commands, buttons and forms, answered with the UI model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from bot.categories import category_label
+from bot.complaints import forms, service, views
+from bot.complaints.schemas import (
+    AssignIn,
+    ComplaintIn,
+    FollowUpDoneIn,
+    FollowUpIn,
+    ResolveIn,
+    StepIn,
+)
+from bot.context import Context, Role
+from bot.errors import Forbidden, InvalidForm, UserError
+from bot.i18n import N_
+from bot.router import router
+from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply, Section
+from bot.validation import FormContext, field_errors, phone_or_none
+from storage.models import Complaint
+
+Model = TypeVar("Model", bound=BaseModel)
+
+LIST_VIEWS = ("open", "mine", "overdue", "all")
+CATEGORY_MAX = 40
+
+
+def form_context(ctx: Context) -> FormContext:
+    return FormContext(
+        now=ctx.now(),
+        zone=ctx.zone,
+        phone_region=ctx.workspace.phone_region,
+        currency=ctx.workspace.currency,
+        categories=tuple(ctx.workspace.categories),
+    )
+
+
+def validate(ctx: Context, model: type[Model], form: Form, values: Mapping[str, str | None]) -> Model:
+    """The whole form, or InvalidForm with one message per wrong field (and what was typed)."""
+    try:
+        return model.model_validate(dict(values), context=form_context(ctx))
+    except ValidationError as exc:
+        raise InvalidForm(FieldErrors(field_errors(exc, ctx.t), form.with_values(values))) from None
+
+
+def parse_number(text: str) -> int:
+    digits = text.strip().lstrip("#")
+    if not digits.isdigit() or len(digits) > 9:
+        raise UserError(N_("Give a complaint number, for example: /complaint show 42"))
+    return int(digits)
+
+
+def changed(ctx: Context, complaint: Complaint, note: str) -> Reply:
+    """After a change: the card is updated where it was posted, and the actor is told."""
+    return Reply(
+        posts=(
+            Post(views.card(ctx, complaint), Audience.CHANNEL),
+            Post(Message(text=note), Audience.ACTOR),
+        )
+    )
+
+
+# --- /complaint ---------------------------------------------------------------------------------
+
+
+@router.command("complaint")
+async def complaint_command(ctx: Context, text: str) -> Reply:
+    verb, _, rest = text.partition(" ")
+    verb, rest = verb.lower(), rest.strip()
+    if not verb or verb == "new":
+        return Reply(form=forms.create_form(ctx))
+    if verb == "list":
+        return await list_command(ctx, rest)
+    if verb == "show":
+        return await show(ctx, parse_number(rest))
+    if verb == "search":
+        return await search_command(ctx, rest)
+    if verb == "categories":
+        return await categories_command(ctx, rest)
+    if verb == "help":
+        return Reply.say(help_message(ctx))
+    raise UserError(N_("Unknown subcommand “{verb}”. Type /complaint help."), verb=verb)
+
+
+def help_message(ctx: Context) -> Message:
+    t = ctx.t
+    return Message(
+        text=t("The complaint log"),
+        sections=(
+            Section(
+                body="\n".join(
+                    (
+                        t("/complaint — log a new complaint"),
+                        t("/complaint list [open|mine|overdue|all] — complaints, newest first"),
+                        t("/complaint list category NAME — complaints of one kind"),
+                        t("/complaint show N — everything about complaint #N"),
+                        t("/complaint search NAME-OR-PHONE — find a customer's complaints"),
+                        t("/complaint categories [add|remove NAME] — the kinds of complaint"),
+                    )
+                )
+            ),
+        ),
+    )
+
+
+async def list_command(ctx: Context, rest: str) -> Reply:
+    t = ctx.t
+    view, _, arg = rest.partition(" ")
+    view = view.lower() or "open"
+    if view == "category":
+        code = _category_code(ctx, arg.strip())
+        found = await service.list_complaints(ctx, view="category", category=code)
+        title = t("Complaints: {category}").format(category=category_label(code, t))
+        return Reply.say(views.listing(title, found, t, t("No complaints of this kind.")))
+    if view not in LIST_VIEWS:
+        raise UserError(N_("List one of: open, mine, overdue, all, or category NAME."))
+    titles = {
+        "open": (t("Open complaints"), t("No open complaints. Well done!")),
+        "mine": (t("My open complaints"), t("You have no open complaints.")),
+        "overdue": (t("Overdue follow-ups"), t("No follow-up is overdue.")),
+        "all": (t("All complaints"), t("No complaints logged yet.")),
+    }
+    title, empty = titles[view]
+    found = await service.list_complaints(ctx, view=view)
+    return Reply.say(views.listing(title, found, t, empty))
+
+
+def _category_code(ctx: Context, name: str) -> str:
+    wanted = name.strip().lower()
+    for code in ctx.workspace.categories:
+        if wanted in (code.lower(), category_label(code, ctx.t).lower()):
+            return code
+    raise UserError(
+        N_("There is no category “{name}”. Categories: {names}."),
+        name=name,
+        names=", ".join(category_label(c, ctx.t) for c in ctx.workspace.categories),
+    )
+
+
+async def show(ctx: Context, number: int) -> Reply:
+    complaint = await service.get(ctx, number=number)
+    personal = service.can_see_personal_data(ctx, complaint)
+    if personal:
+        service.audit(ctx, "viewed_personal_data", complaint)
+    message = views.details(
+        ctx,
+        complaint,
+        personal=personal,
+        steps=await service.steps(ctx, complaint=complaint),
+        follow_ups=await service.follow_ups(ctx, complaint=complaint),
+        earlier=await service.earlier_from_same_customer(ctx, complaint=complaint),
+        events=await service.history(ctx, complaint=complaint),
+    )
+    return Reply.say(message)
+
+
+async def search_command(ctx: Context, query: str) -> Reply:
+    if len(query) < 2:
+        raise UserError(N_("Type at least two characters of a name, or a phone number."))
+    phone = phone_or_none(query, ctx.workspace.phone_region)
+    found = await service.search(ctx, name=None if phone else query, phone=phone)
+    return Reply.say(views.search_results(ctx, found))
+
+
+async def categories_command(ctx: Context, rest: str) -> Reply:
+    t = ctx.t
+    verb, _, name = rest.partition(" ")
+    verb, name = verb.lower(), name.strip()
+    if verb in ("add", "remove"):
+        if ctx.role not in (Role.MANAGER, Role.ADMIN):
+            raise Forbidden(N_("Only managers and admins can change the categories."))
+        if not name or len(name) > CATEGORY_MAX:
+            raise UserError(N_("Give a category name of 1 to {max} characters."), max=CATEGORY_MAX)
+        current = list(ctx.workspace.categories)
+        if verb == "add":
+            if any(name.lower() == category_label(c, t).lower() for c in current):
+                raise UserError(N_("The category “{name}” exists already."), name=name)
+            current.append(name)
+        else:
+            code = _category_code(ctx, name)
+            if len(current) == 1:
+                raise UserError(N_("Keep at least one category."))
+            current.remove(code)
+        ctx.workspace.categories = current
+        service.audit(ctx, "categories", None, categories=current)
+    labels = [category_label(c, t) for c in ctx.workspace.categories]
+    return Reply.say(
+        Message(text=t("Complaint categories"), sections=(Section(body="\n".join(labels)),))
+    )
+
+
+# --- the create form ----------------------------------------------------------------------------
+
+
+@router.form(forms.CREATE)
+async def submit_complaint(
+    ctx: Context, values: Mapping[str, str | None], _state: Mapping[str, str], delivery_id: str | None
+) -> Reply:
+    data = validate(ctx, ComplaintIn, forms.create_form(ctx), values)
+    complaint = await service.create(ctx, data=data, idempotency_key=delivery_id)
+    await ctx.session.flush()
+    await ctx.session.refresh(complaint, ["received_by", "assigned_to"])
+    note = ctx.t("Complaint #{number} is logged. Type /complaint show {number} for details.")
+    return changed(ctx, complaint, note.format(number=complaint.number))
+
+
+# --- buttons ------------------------------------------------------------------------------------
+
+
+async def _complaint(ctx: Context, value: str | Mapping[str, str]) -> Complaint:
+    raw = value.get("number", "") if isinstance(value, Mapping) else value
+    return await service.get(ctx, number=parse_number(raw))
+
+
+@router.action("complaint.details")
+async def details_action(ctx: Context, _action: str, value: str) -> Reply:
+    return await show(ctx, parse_number(value))
+
+
+@router.action("complaint.step")
+async def step_action(ctx: Context, _action: str, value: str) -> Reply:
+    complaint = await _complaint(ctx, value)
+    return Reply(form=forms.step_form(ctx, complaint.number))
+
+
+@router.action("complaint.resolve")
+async def resolve_action(ctx: Context, _action: str, value: str) -> Reply:
+    complaint = await _complaint(ctx, value)
+    if complaint.status == service.RESOLVED:
+        raise UserError(N_("Complaint #{number} is already resolved."), number=complaint.number)
+    return Reply(form=forms.resolve_form(ctx, complaint.number, complaint.solution, complaint.prevention))
+
+
+@router.action("complaint.reopen")
+async def reopen_action(ctx: Context, _action: str, value: str) -> Reply:
+    complaint = await _complaint(ctx, value)
+    await service.reopen(ctx, complaint=complaint)
+    return changed(ctx, complaint, ctx.t("Complaint #{number} is open again.").format(number=complaint.number))
+
+
+@router.action("complaint.follow_up")
+async def follow_up_action(ctx: Context, _action: str, value: str) -> Reply:
+    complaint = await _complaint(ctx, value)
+    return Reply(form=forms.follow_up_form(ctx, complaint.number))
+
+
+@router.action("complaint.follow_up_done")
+async def follow_up_done_action(ctx: Context, _action: str, value: str) -> Reply:
+    complaint = await _complaint(ctx, value)
+    return Reply(form=forms.follow_up_done_form(ctx, complaint.number))
+
+
+@router.action("complaint.assign")
+async def assign_action(ctx: Context, _action: str, value: str) -> Reply:
+    complaint = await _complaint(ctx, value)
+    return Reply(form=forms.assign_form(ctx, complaint.number))
+
+
+@router.action(views.STEP_PREFIX)
+async def checklist_action(ctx: Context, action: str, value: str) -> Reply:
+    complaint = await _complaint(ctx, value)
+    await service.toggle_checklist(ctx, complaint=complaint, step=action.split(":", 1)[1])
+    return await show(ctx, complaint.number)
+
+
+# --- forms opened from buttons ------------------------------------------------------------------
+
+
+@router.form(forms.STEP)
+async def submit_step(
+    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
+) -> Reply:
+    complaint = await _complaint(ctx, state)
+    data = validate(ctx, StepIn, forms.step_form(ctx, complaint.number), values)
+    await service.add_step(ctx, complaint=complaint, data=data)
+    return changed(ctx, complaint, ctx.t("Step added to complaint #{number}.").format(number=complaint.number))
+
+
+@router.form(forms.RESOLVE)
+async def submit_resolve(
+    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
+) -> Reply:
+    complaint = await _complaint(ctx, state)
+    form = forms.resolve_form(ctx, complaint.number, complaint.solution, complaint.prevention)
+    data = validate(ctx, ResolveIn, form, values)
+    await service.resolve(ctx, complaint=complaint, data=data)
+    return changed(ctx, complaint, ctx.t("Complaint #{number} is resolved.").format(number=complaint.number))
+
+
+@router.form(forms.FOLLOW_UP)
+async def submit_follow_up(
+    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
+) -> Reply:
+    complaint = await _complaint(ctx, state)
+    data = validate(ctx, FollowUpIn, forms.follow_up_form(ctx, complaint.number), values)
+    await service.schedule_follow_up(ctx, complaint=complaint, data=data)
+    note = ctx.t("Follow-up for complaint #{number} set for {when}.")
+    return changed(ctx, complaint, note.format(number=complaint.number, when=ctx.t.datetime(data.due_at)))
+
+
+@router.form(forms.FOLLOW_UP_DONE)
+async def submit_follow_up_done(
+    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
+) -> Reply:
+    complaint = await _complaint(ctx, state)
+    data = validate(ctx, FollowUpDoneIn, forms.follow_up_done_form(ctx, complaint.number), values)
+    await service.complete_follow_up(ctx, complaint=complaint, data=data)
+    note = ctx.t("Follow-up of complaint #{number} recorded.")
+    return changed(ctx, complaint, note.format(number=complaint.number))
+
+
+@router.form(forms.ASSIGN)
+async def submit_assign(
+    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
+) -> Reply:
+    complaint = await _complaint(ctx, state)
+    data = validate(ctx, AssignIn, forms.assign_form(ctx, complaint.number), values)
+    assert data.assignee is not None
+    assignee = await service.assign(ctx, complaint=complaint, assignee_external_id=data.assignee)
+    note = ctx.t("Complaint #{number} is assigned to {name}.")
+    return changed(ctx, complaint, note.format(number=complaint.number, name=assignee.display_name))
+

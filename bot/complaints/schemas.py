@@ -1,0 +1,266 @@
+"""Validated inputs of the complaint log. Fields take the raw strings a form sends.
+
+Lengths fit Slack (3000 per input) and Discord (4000 per input, 1024 per embed field).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+
+from bot.i18n import N_
+from bot.validation import (
+    OptionalText,
+    check_length,
+    form_context,
+    invalid,
+    not_in_future,
+    not_in_past,
+    parse_amount_minor,
+    parse_currency,
+    parse_datetime,
+    parse_phone,
+    require,
+)
+
+NAME_MAX = 100
+ADDRESS_MAX = 300
+PHONE_MAX = 32
+TEXT_MAX = 1000
+STEP_MAX = 500
+COMPENSATION_TEXT_MAX = 300
+NOTE_MAX = 1000
+
+
+class SolutionMode(StrEnum):
+    ON_THE_SPOT = "on_the_spot"
+    PROMISED = "promised"
+
+
+class FollowUpOutcome(StrEnum):
+    SATISFIED = "satisfied"
+    NOT_SATISFIED = "not_satisfied"
+
+
+class _Form(BaseModel):
+    # validate_default: a field left out of the form is still checked (required, defaults).
+    model_config = ConfigDict(frozen=True, extra="ignore", validate_default=True)
+
+
+def _text(value: str | None, max_length: int, *, required: bool = False) -> str | None:
+    if required:
+        value = require(value)
+    return check_length(value, max_length)
+
+
+def _mode(value: Any) -> SolutionMode | None:
+    if value is None:
+        return None
+    try:
+        return SolutionMode(value)
+    except ValueError:
+        raise invalid(N_("Choose one of the options.")) from None
+
+
+class _Compensation(_Form):
+    """Compensation, shared by the complaint and resolve forms."""
+
+    compensation_text: OptionalText = None
+    compensation_currency: OptionalText = None
+    compensation_amount: OptionalText = None
+    compensation_minor: int | None = None
+
+    @field_validator("compensation_text")
+    @classmethod
+    def _comp_text(cls, v: str | None) -> str | None:
+        return _text(v, COMPENSATION_TEXT_MAX)
+
+    @field_validator("compensation_currency")
+    @classmethod
+    def _currency(cls, v: str | None, info: ValidationInfo) -> str:
+        return parse_currency(v, form_context(info).currency)
+
+    @field_validator("compensation_amount")
+    @classmethod
+    def _amount(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return None
+        currency = info.data.get("compensation_currency") or form_context(info).currency
+        parse_amount_minor(v, currency)  # raises at this field when wrong
+        return v
+
+    @field_validator("compensation_minor", mode="before")
+    @classmethod
+    def _minor(cls, _v: Any, info: ValidationInfo) -> int | None:
+        amount = info.data.get("compensation_amount")
+        if amount is None:
+            return None
+        currency = info.data.get("compensation_currency") or form_context(info).currency
+        return parse_amount_minor(amount, currency)
+
+
+class ComplaintIn(_Compensation):
+    """A new complaint: all nine fields of the log."""
+
+    customer_name: OptionalText = None
+    customer_address: OptionalText = None
+    customer_phone: OptionalText = None
+    received_by: OptionalText = None
+    received_at: datetime | None = None
+    category: OptionalText = None
+    description: OptionalText = None
+    solution: OptionalText = None
+    solution_mode: SolutionMode | None = None
+    steps: OptionalText = None
+    follow_up_at: datetime | None = None
+    prevention: OptionalText = None
+
+    @field_validator("customer_name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return _text(v, NAME_MAX, required=True)
+
+    @field_validator("customer_address")
+    @classmethod
+    def _address(cls, v: str | None) -> str | None:
+        return _text(v, ADDRESS_MAX)
+
+    @field_validator("customer_phone")
+    @classmethod
+    def _phone(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return None
+        check_length(v, PHONE_MAX)
+        return parse_phone(v, form_context(info).phone_region)
+
+    @field_validator("received_at", mode="before")
+    @classmethod
+    def _received_at(cls, v: Any, info: ValidationInfo) -> datetime:
+        ctx = form_context(info)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return ctx.now
+        return not_in_future(parse_datetime(str(v), ctx.zone, ctx.now), ctx.now)
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str | None, info: ValidationInfo) -> str:
+        v = require(v)
+        if v not in form_context(info).categories:
+            raise invalid(N_("Choose one of the categories."))
+        return v
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, v: str | None) -> str | None:
+        return _text(v, TEXT_MAX, required=True)
+
+    @field_validator("solution", "prevention")
+    @classmethod
+    def _long(cls, v: str | None) -> str | None:
+        return _text(v, TEXT_MAX)
+
+    @field_validator("solution_mode", mode="before")
+    @classmethod
+    def _solution_mode(cls, v: Any, info: ValidationInfo) -> SolutionMode | None:
+        mode = _mode(v or None)
+        if info.data.get("solution") and mode is None:
+            raise invalid(N_("Say whether the solution was carried out on the spot or promised."))
+        if mode is not None and not info.data.get("solution"):
+            raise invalid(N_("Describe the agreed solution first."))
+        return mode
+
+    @field_validator("steps")
+    @classmethod
+    def _steps(cls, v: str | None) -> str | None:
+        return _text(v, TEXT_MAX)
+
+    @field_validator("follow_up_at", mode="before")
+    @classmethod
+    def _follow_up(cls, v: Any, info: ValidationInfo) -> datetime | None:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        ctx = form_context(info)
+        return not_in_past(parse_datetime(str(v), ctx.zone, ctx.now), ctx.now)
+
+    def step_lines(self) -> list[str]:
+        return [line.strip() for line in (self.steps or "").splitlines() if line.strip()]
+
+
+class StepIn(_Form):
+    text: OptionalText = None
+
+    @field_validator("text")
+    @classmethod
+    def _text_required(cls, v: str | None) -> str | None:
+        return _text(v, STEP_MAX, required=True)
+
+
+class ResolveIn(_Compensation):
+    solution: OptionalText = None
+    solution_mode: SolutionMode | None = None
+    prevention: OptionalText = None
+
+    @field_validator("solution")
+    @classmethod
+    def _solution(cls, v: str | None) -> str | None:
+        return _text(v, TEXT_MAX, required=True)
+
+    @field_validator("solution_mode", mode="before")
+    @classmethod
+    def _solution_mode(cls, v: Any) -> SolutionMode:
+        mode = _mode(v or None)
+        if mode is None:
+            raise invalid(N_("Say whether the solution was carried out on the spot or promised."))
+        return mode
+
+    @field_validator("prevention")
+    @classmethod
+    def _prevention(cls, v: str | None) -> str | None:
+        return _text(v, TEXT_MAX)
+
+
+class FollowUpIn(_Form):
+    due_at: datetime | None = None
+    note: OptionalText = None
+
+    @field_validator("due_at", mode="before")
+    @classmethod
+    def _due(cls, v: Any, info: ValidationInfo) -> datetime:
+        ctx = form_context(info)
+        text = require((v.strip() or None) if isinstance(v, str) else None)
+        return not_in_past(parse_datetime(text, ctx.zone, ctx.now), ctx.now)
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, v: str | None) -> str | None:
+        return _text(v, NOTE_MAX)
+
+
+class FollowUpDoneIn(_Form):
+    outcome: FollowUpOutcome | None = None
+    note: OptionalText = None
+
+    @field_validator("outcome", mode="before")
+    @classmethod
+    def _outcome(cls, v: Any) -> FollowUpOutcome:
+        try:
+            return FollowUpOutcome(require(v or None))
+        except ValueError:
+            raise invalid(N_("Choose one of the options.")) from None
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, v: str | None) -> str | None:
+        return _text(v, NOTE_MAX)
+
+
+class AssignIn(_Form):
+    assignee: OptionalText = None
+
+    @field_validator("assignee")
+    @classmethod
+    def _assignee(cls, v: str | None) -> str:
+        return require(v)

@@ -1,0 +1,358 @@
+"""The complaint log's operations. Keyword-only, each writes its audit event; callers commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.complaints.schemas import (
+    ComplaintIn,
+    FollowUpDoneIn,
+    FollowUpIn,
+    ResolveIn,
+    SolutionMode,
+    StepIn,
+)
+from bot.context import Context, Role
+from bot.errors import Forbidden, NotFound, UserError
+from bot.i18n import N_
+from bot.members import member_by_external_id
+from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp, Member
+
+OPEN = "open"
+RESOLVED = "resolved"
+
+# The method's four steps to resolve a problem, offered as the agent's checklist.
+CHECKLIST: dict[str, str] = {
+    "understand": N_("Understand the problem: let the customer speak, note the facts, repeat them"),
+    "cause": N_("Identify the cause: what happened, what should have happened"),
+    "propose": N_("Propose solutions: ask for the customer's ideas first, agree a plan"),
+    "resolve": N_("Resolve: act, check the customer is pleased, apologise, offer something"),
+}
+
+
+def audit(ctx: Context, action: str, complaint: Complaint | None, **changes: Any) -> None:
+    ctx.session.add(
+        AuditEvent(
+            workspace_id=ctx.workspace.id,
+            complaint_id=complaint.id if complaint else None,
+            actor_id=ctx.member.id,
+            action=action,
+            changes=changes,
+            at=ctx.now(),
+        )
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _set(complaint: Complaint, changes: dict[str, list[Any]], **values: Any) -> None:
+    """Assign and record [old, new] for the fields that actually change."""
+    for name, new in values.items():
+        old = getattr(complaint, name)
+        if old != new:
+            setattr(complaint, name, new)
+            changes[name] = [_jsonable(old), _jsonable(new)]
+
+
+async def _next_number(ctx: Context) -> int:
+    # One atomic statement: two agents logging at once never get the same number.
+    number = await ctx.session.scalar(
+        update(type(ctx.workspace))
+        .where(type(ctx.workspace).id == ctx.workspace.id)
+        .values(last_complaint_number=type(ctx.workspace).last_complaint_number + 1)
+        .returning(type(ctx.workspace).last_complaint_number)
+        .execution_options(synchronize_session=False)
+    )
+    assert number is not None
+    return number
+
+
+async def create(ctx: Context, *, data: ComplaintIn, idempotency_key: str | None = None) -> Complaint:
+    """Log a complaint. A repeated delivery (same key) returns the complaint already logged."""
+    if idempotency_key:
+        existing = await ctx.session.scalar(
+            select(Complaint).where(
+                Complaint.workspace_id == ctx.workspace.id,
+                Complaint.idempotency_key == idempotency_key,
+            )
+        )
+        if existing is not None:
+            return existing
+    receiver = ctx.member
+    if data.received_by and data.received_by != ctx.member.external_id:
+        receiver = await member_by_external_id(
+            ctx.session, ctx.workspace, data.received_by, ctx.clock
+        )
+    now = ctx.now()
+    on_the_spot = data.solution_mode is SolutionMode.ON_THE_SPOT
+    try:
+        async with ctx.session.begin_nested():
+            complaint = Complaint(
+                workspace_id=ctx.workspace.id,
+                number=await _next_number(ctx),
+                idempotency_key=idempotency_key,
+                status=RESOLVED if on_the_spot else OPEN,
+                customer_name=data.customer_name,
+                customer_address=data.customer_address,
+                customer_phone=data.customer_phone,
+                received_by_id=receiver.id,
+                received_at=data.received_at or now,
+                resolved_at=now if on_the_spot else None,
+                category=data.category,
+                description=data.description,
+                solution=data.solution,
+                solution_mode=data.solution_mode.value if data.solution_mode else None,
+                follow_up_at=data.follow_up_at,
+                compensation_text=data.compensation_text,
+                compensation_minor=data.compensation_minor,
+                compensation_currency=data.compensation_currency
+                if data.compensation_minor is not None or data.compensation_text
+                else None,
+                prevention=data.prevention,
+                checklist={},
+                created_at=now,
+                updated_at=now,
+            )
+            ctx.session.add(complaint)
+            await ctx.session.flush()
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        return (
+            await ctx.session.scalars(
+                select(Complaint).where(
+                    Complaint.workspace_id == ctx.workspace.id,
+                    Complaint.idempotency_key == idempotency_key,
+                )
+            )
+        ).one()
+    for line in data.step_lines():
+        ctx.session.add(ComplaintStep(complaint_id=complaint.id, text=line, by_id=ctx.member.id, at=now))
+    if data.follow_up_at:
+        ctx.session.add(FollowUp(complaint_id=complaint.id, due_at=data.follow_up_at, created_at=now))
+    audit(ctx, "created", complaint, number=complaint.number, status=complaint.status)
+    return complaint
+
+
+async def get(ctx: Context, *, number: int) -> Complaint:
+    complaint = await ctx.session.scalar(
+        select(Complaint).where(
+            Complaint.workspace_id == ctx.workspace.id, Complaint.number == number
+        )
+    )
+    if complaint is None:
+        raise NotFound(N_("There is no complaint #{number} in this workspace."), number=number)
+    return complaint
+
+
+def can_see_personal_data(ctx: Context, complaint: Complaint) -> bool:
+    """The agent who logged it, the assigned agent, managers and admins."""
+    if ctx.role in (Role.MANAGER, Role.ADMIN):
+        return True
+    return ctx.member.id in (complaint.received_by_id, complaint.assigned_to_id)
+
+
+def _touch(ctx: Context, complaint: Complaint) -> None:
+    complaint.updated_at = ctx.now()
+
+
+async def add_step(ctx: Context, *, complaint: Complaint, data: StepIn) -> ComplaintStep:
+    assert data.text is not None
+    step = ComplaintStep(complaint_id=complaint.id, text=data.text, by_id=ctx.member.id, at=ctx.now())
+    ctx.session.add(step)
+    _touch(ctx, complaint)
+    audit(ctx, "step_added", complaint, text=data.text)
+    return step
+
+
+async def assign(ctx: Context, *, complaint: Complaint, assignee_external_id: str) -> Member:
+    assignee = await member_by_external_id(ctx.session, ctx.workspace, assignee_external_id, ctx.clock)
+    changes: dict[str, list[Any]] = {}
+    _set(complaint, changes, assigned_to_id=assignee.id)
+    if changes:
+        complaint.assigned_to = assignee
+        _touch(ctx, complaint)
+        audit(ctx, "assigned", complaint, assigned_to=assignee.display_name)
+    return assignee
+
+
+async def _scheduled_follow_ups(ctx: Context, complaint: Complaint) -> Sequence[FollowUp]:
+    return (
+        await ctx.session.scalars(
+            select(FollowUp).where(
+                FollowUp.complaint_id == complaint.id, FollowUp.state == "scheduled"
+            )
+        )
+    ).all()
+
+
+async def schedule_follow_up(ctx: Context, *, complaint: Complaint, data: FollowUpIn) -> FollowUp:
+    """Set the follow-up; one replaces any that was still scheduled."""
+    assert data.due_at is not None
+    for old in await _scheduled_follow_ups(ctx, complaint):
+        old.state = "cancelled"
+    follow_up = FollowUp(
+        complaint_id=complaint.id, due_at=data.due_at, note=data.note, created_at=ctx.now()
+    )
+    ctx.session.add(follow_up)
+    changes: dict[str, list[Any]] = {}
+    _set(complaint, changes, follow_up_at=data.due_at)
+    _touch(ctx, complaint)
+    audit(ctx, "follow_up_scheduled", complaint, **changes)
+    return follow_up
+
+
+async def complete_follow_up(ctx: Context, *, complaint: Complaint, data: FollowUpDoneIn) -> FollowUp:
+    pending = await _scheduled_follow_ups(ctx, complaint)
+    if not pending:
+        raise UserError(N_("Complaint #{number} has no follow-up scheduled."), number=complaint.number)
+    assert data.outcome is not None
+    now = ctx.now()
+    for follow_up in pending:
+        follow_up.state = "done"
+        follow_up.outcome = data.outcome.value
+        follow_up.note = data.note or follow_up.note
+        follow_up.done_at = now
+        follow_up.done_by_id = ctx.member.id
+    complaint.follow_up_at = None
+    _touch(ctx, complaint)
+    audit(ctx, "follow_up_done", complaint, outcome=data.outcome.value, note=data.note)
+    return pending[0]
+
+
+async def resolve(ctx: Context, *, complaint: Complaint, data: ResolveIn) -> None:
+    if complaint.status == RESOLVED:
+        raise UserError(N_("Complaint #{number} is already resolved."), number=complaint.number)
+    assert data.solution_mode is not None
+    changes: dict[str, list[Any]] = {}
+    _set(
+        complaint,
+        changes,
+        status=RESOLVED,
+        resolved_at=ctx.now(),
+        solution=data.solution,
+        solution_mode=data.solution_mode.value,
+        prevention=data.prevention or complaint.prevention,
+    )
+    if data.compensation_text or data.compensation_minor is not None:
+        _set(
+            complaint,
+            changes,
+            compensation_text=data.compensation_text,
+            compensation_minor=data.compensation_minor,
+            compensation_currency=data.compensation_currency,
+        )
+    _touch(ctx, complaint)
+    audit(ctx, "resolved", complaint, **changes)
+
+
+async def reopen(ctx: Context, *, complaint: Complaint) -> None:
+    if complaint.status != RESOLVED:
+        raise UserError(N_("Complaint #{number} is already open."), number=complaint.number)
+    changes: dict[str, list[Any]] = {}
+    _set(complaint, changes, status=OPEN, resolved_at=None)
+    _touch(ctx, complaint)
+    audit(ctx, "reopened", complaint, **changes)
+
+
+async def toggle_checklist(ctx: Context, *, complaint: Complaint, step: str) -> bool:
+    if step not in CHECKLIST:
+        raise UserError(N_("There is no such step in the checklist."))
+    done = not complaint.checklist.get(step, False)
+    complaint.checklist = {**complaint.checklist, step: done}  # a new dict, so the ORM sees it
+    _touch(ctx, complaint)
+    audit(ctx, "checklist", complaint, step=step, done=done)
+    return done
+
+
+def require_personal_access(ctx: Context, complaint: Complaint) -> None:
+    if not can_see_personal_data(ctx, complaint):
+        raise Forbidden(
+            N_("Only the agent who logged or holds complaint #{number}, managers and admins can do this."),
+            number=complaint.number,
+        )
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _base(ctx: Context) -> Select[tuple[Complaint]]:
+    return select(Complaint).where(Complaint.workspace_id == ctx.workspace.id)
+
+
+LIST_LIMIT = 50
+
+
+async def list_complaints(ctx: Context, *, view: str, category: str | None = None) -> Sequence[Complaint]:
+    """open | mine | overdue | all | category: newest first, at most LIST_LIMIT."""
+    query = _base(ctx)
+    if view == "open":
+        query = query.where(Complaint.status == OPEN)
+    elif view == "mine":
+        query = query.where(
+            Complaint.status == OPEN,
+            or_(
+                Complaint.assigned_to_id == ctx.member.id,
+                (Complaint.received_by_id == ctx.member.id) & Complaint.assigned_to_id.is_(None),
+            ),
+        )
+    elif view == "overdue":
+        query = query.where(Complaint.follow_up_at.is_not(None), Complaint.follow_up_at < ctx.now())
+        return (await ctx.session.scalars(query.order_by(Complaint.follow_up_at).limit(LIST_LIMIT))).all()
+    elif view == "category":
+        query = query.where(Complaint.category == category)
+    return (await ctx.session.scalars(query.order_by(Complaint.number.desc()).limit(LIST_LIMIT))).all()
+
+
+async def search(ctx: Context, *, name: str | None, phone: str | None) -> Sequence[Complaint]:
+    query = _base(ctx)
+    if phone:
+        query = query.where(Complaint.customer_phone == phone)
+    elif name:
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(Complaint.customer_name).like(f"%{escaped.lower()}%", escape="\\"))
+    return (await ctx.session.scalars(query.order_by(Complaint.number.desc()).limit(LIST_LIMIT))).all()
+
+
+async def earlier_from_same_customer(ctx: Context, *, complaint: Complaint) -> Sequence[Complaint]:
+    """The customer's other complaints (matched by phone number), newest first."""
+    if not complaint.customer_phone:
+        return []
+    query = _base(ctx).where(
+        Complaint.customer_phone == complaint.customer_phone, Complaint.id != complaint.id
+    )
+    return (await ctx.session.scalars(query.order_by(Complaint.number.desc()).limit(10))).all()
+
+
+async def steps(ctx: Context, *, complaint: Complaint) -> Sequence[ComplaintStep]:
+    return (
+        await ctx.session.scalars(
+            select(ComplaintStep).where(ComplaintStep.complaint_id == complaint.id).order_by(ComplaintStep.at, ComplaintStep.id)
+        )
+    ).all()
+
+
+async def follow_ups(ctx: Context, *, complaint: Complaint) -> Sequence[FollowUp]:
+    return (
+        await ctx.session.scalars(
+            select(FollowUp).where(FollowUp.complaint_id == complaint.id).order_by(FollowUp.due_at)
+        )
+    ).all()
+
+
+async def history(ctx: Context, *, complaint: Complaint, limit: int = 10) -> Sequence[AuditEvent]:
+    return (
+        await ctx.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.complaint_id == complaint.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    ).all()

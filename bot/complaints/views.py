@@ -1,0 +1,267 @@
+"""How complaints look: the channel card (no personal data), the details, and lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.categories import category_label
+from bot.complaints import service
+from bot.complaints.service import CHECKLIST, RESOLVED
+from bot.context import Context
+from bot.i18n import N_, Translator
+from bot.ui import Button, ButtonStyle, Message, Section
+from bot.validation import display_phone, minor_to_amount
+from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp
+
+STEP_PREFIX = "complaint.checklist:"
+
+
+def ref(complaint: Complaint) -> str:
+    return f"complaint:{complaint.number}"
+
+
+def status_label(complaint: Complaint, t: Translator) -> str:
+    return t("Resolved") if complaint.status == RESOLVED else t("Open")
+
+
+def solution_mode_label(mode: str | None, t: Translator) -> str:
+    if mode == "on_the_spot":
+        return t("carried out on the spot")
+    if mode == "promised":
+        return t("promised for later")
+    return "—"
+
+
+def compensation(complaint: Complaint, t: Translator) -> str:
+    parts = []
+    if complaint.compensation_minor is not None and complaint.compensation_currency:
+        amount = minor_to_amount(complaint.compensation_minor, complaint.compensation_currency)
+        parts.append(t.money(amount, complaint.compensation_currency))
+    if complaint.compensation_text:
+        parts.append(complaint.compensation_text)
+    return " · ".join(parts) or "—"
+
+
+def mask_name(name: str) -> str:
+    return name[:1] + "•••" if name else "•••"
+
+
+def mask_phone(phone: str | None) -> str:
+    return "•••• " + phone[-4:] if phone else "—"
+
+
+def _title(complaint: Complaint, t: Translator) -> str:
+    return t("Complaint #{number} · {category} · {status}").format(
+        number=complaint.number,
+        category=category_label(complaint.category, t),
+        status=status_label(complaint, t),
+    )
+
+
+def buttons(complaint: Complaint, t: Translator) -> tuple[Button, ...]:
+    number = str(complaint.number)
+    resolve = (
+        Button(t("Reopen"), "complaint.reopen", number)
+        if complaint.status == RESOLVED
+        else Button(t("Resolve"), "complaint.resolve", number, ButtonStyle.PRIMARY)
+    )
+    follow_up = (
+        Button(t("Follow-up done"), "complaint.follow_up_done", number)
+        if complaint.follow_up_at
+        else Button(t("Follow-up"), "complaint.follow_up", number)
+    )
+    return (
+        Button(t("Add step"), "complaint.step", number),
+        resolve,
+        follow_up,
+        Button(t("Assign"), "complaint.assign", number),
+        Button(t("Details"), "complaint.details", number),
+    )
+
+
+def card(ctx: Context, complaint: Complaint) -> Message:
+    """The card posted in a channel: never the customer's name, address or phone."""
+    t = ctx.t
+    fields = [
+        (t("Received by"), complaint.received_by.display_name),
+        (t("Received"), t.datetime(complaint.received_at)),
+        (t("Assigned to"), complaint.assigned_to.display_name if complaint.assigned_to else "—"),
+        (t("Follow-up"), t.datetime(complaint.follow_up_at)),
+    ]
+    if complaint.resolved_at:
+        fields.append((t("Resolved"), t.datetime(complaint.resolved_at)))
+    return Message(
+        text=_title(complaint, t),
+        sections=(Section(body=complaint.description, fields=tuple(fields)),),
+        buttons=buttons(complaint, t),
+        ref=ref(complaint),
+    )
+
+
+def details(
+    ctx: Context,
+    complaint: Complaint,
+    *,
+    personal: bool,
+    steps: Sequence[ComplaintStep],
+    follow_ups: Sequence[FollowUp],
+    earlier: Sequence[Complaint],
+    events: Sequence[AuditEvent],
+) -> Message:
+    """Everything about one complaint, for the person who asked (shown only to them)."""
+    t = ctx.t
+    if personal:
+        customer = (
+            (t("Name"), complaint.customer_name),
+            (t("Phone"), display_phone(complaint.customer_phone) if complaint.customer_phone else "—"),
+            (t("Address"), complaint.customer_address or "—"),
+        )
+    else:
+        customer = (
+            (t("Name"), mask_name(complaint.customer_name)),
+            (t("Phone"), mask_phone(complaint.customer_phone)),
+        )
+    sections = [
+        Section(title=t("Customer"), fields=customer),
+        Section(
+            title=t("Complaint"),
+            body=complaint.description,
+            fields=(
+                (t("Nature"), category_label(complaint.category, t)),
+                (t("Received by"), complaint.received_by.display_name),
+                (t("Received"), t.datetime(complaint.received_at)),
+                (t("Assigned to"), complaint.assigned_to.display_name if complaint.assigned_to else "—"),
+                (t("Resolved"), t.datetime(complaint.resolved_at)),
+            ),
+        ),
+        Section(
+            title=t("Solution"),
+            body=complaint.solution or t("No solution agreed yet."),
+            fields=(
+                (t("Carried out"), solution_mode_label(complaint.solution_mode, t)),
+                (t("Compensation"), compensation(complaint, t)),
+                (t("Prevention"), complaint.prevention or "—"),
+            ),
+        ),
+        Section(
+            title=t("Steps being taken"),
+            body="\n".join(f"• {t.datetime(s.at)} · {s.by.display_name}: {s.text}" for s in steps)
+            or t("No steps yet."),
+        ),
+        Section(title=t("Follow-ups"), body=follow_up_lines(follow_ups, t)),
+        Section(
+            title=t("Resolution checklist"),
+            body="\n".join(
+                ("☑ " if complaint.checklist.get(code) else "☐ ") + t(text)
+                for code, text in CHECKLIST.items()
+            ),
+        ),
+    ]
+    if earlier:
+        sections.append(
+            Section(
+                title=t("Earlier complaints from this customer"),
+                body="\n".join(line(c, t) for c in earlier),
+            )
+        )
+    if events:
+        sections.append(
+            Section(
+                title=t("History"),
+                body="\n".join(
+                    f"{t.datetime(e.at)} · {e.actor.display_name} · {event_label(e.action, t)}"
+                    for e in events
+                ),
+            )
+        )
+    checklist_buttons = tuple(
+        Button(
+            ("☑ " if complaint.checklist.get(code) else "☐ ") + t(label),
+            STEP_PREFIX + code,
+            str(complaint.number),
+        )
+        for code, label in CHECKLIST_SHORT.items()
+    )
+    return Message(
+        text=_title(complaint, t),
+        sections=tuple(sections),
+        buttons=buttons(complaint, t)[:-1] + checklist_buttons,
+    )
+
+
+CHECKLIST_SHORT = {
+    "understand": N_("Understand"),
+    "cause": N_("Find the cause"),
+    "propose": N_("Propose solutions"),
+    "resolve": N_("Resolve"),
+}
+
+
+def follow_up_lines(follow_ups: Sequence[FollowUp], t: Translator) -> str:
+    if not follow_ups:
+        return t("No follow-up scheduled.")
+    lines = []
+    for f in follow_ups:
+        if f.state == "done":
+            outcome = t("satisfied") if f.outcome == "satisfied" else t("not satisfied")
+            state = t("done {when}: {outcome}").format(when=t.datetime(f.done_at), outcome=outcome)
+        elif f.state == "cancelled":
+            state = t("replaced")
+        else:
+            state = t("scheduled")
+        lines.append(f"• {t.datetime(f.due_at)} · {state}" + (f" · {f.note}" if f.note else ""))
+    return "\n".join(lines)
+
+
+_EVENTS = {
+    "created": N_("logged"),
+    "step_added": N_("added a step"),
+    "assigned": N_("assigned"),
+    "follow_up_scheduled": N_("scheduled a follow-up"),
+    "follow_up_done": N_("completed a follow-up"),
+    "resolved": N_("resolved"),
+    "reopened": N_("reopened"),
+    "checklist": N_("updated the checklist"),
+    "viewed_personal_data": N_("viewed the customer's details"),
+}
+
+
+def event_label(action: str, t: Translator) -> str:
+    label = _EVENTS.get(action)
+    return t(label) if label else action
+
+
+def line(complaint: Complaint, t: Translator) -> str:
+    """One line of a list: number, nature, status, dates. No personal data."""
+    parts = [
+        f"#{complaint.number}",
+        category_label(complaint.category, t),
+        status_label(complaint, t),
+        t.datetime(complaint.received_at),
+    ]
+    if complaint.follow_up_at:
+        parts.append(t("follow-up {when}").format(when=t.datetime(complaint.follow_up_at)))
+    return " · ".join(parts)
+
+
+def listing(title: str, complaints: Sequence[Complaint], t: Translator, empty: str) -> Message:
+    if not complaints:
+        return Message(text=title, sections=(Section(body=empty),))
+    return Message(
+        text=title,
+        sections=(Section(body="\n".join(line(c, t) for c in complaints)),),
+        buttons=tuple(
+            Button(f"#{c.number}", "complaint.details", str(c.number)) for c in complaints[:5]
+        ),
+    )
+
+
+def search_results(ctx: Context, complaints: Sequence[Complaint]) -> Message:
+    t = ctx.t
+    if not complaints:
+        return Message(text=t("No complaint matches."))
+    lines = []
+    for c in complaints:
+        name = c.customer_name if service.can_see_personal_data(ctx, c) else mask_name(c.customer_name)
+        lines.append(f"{line(c, t)} · {name}")
+    return Message(text=t("Complaints found"), sections=(Section(body="\n".join(lines)),))

@@ -1,0 +1,56 @@
+"""Who is acting, where, in which language and at what time: handed to every core handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from storage.models import Member, Workspace
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind an event, as the platform names them."""
+
+    platform: str
+    workspace_id: str
+    user_id: str
+    display_name: str
+    channel_id: str | None = None
+    is_dm: bool = False
+    # A role the platform vouches for (e.g. a Slack workspace admin); stored roles win otherwise.
+    platform_role: Role | None = None
+    locale: str | None = None
+
+
+@dataclass
+class Context:
+    session: AsyncSession
+    clock: Clock
+    workspace: Workspace
+    member: Member
+    actor: Actor
+    t: Translator
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.workspace.timezone)
+
+    @property
+    def role(self) -> Role:
+        return Role(self.member.role)

@@ -1,0 +1,92 @@
+"""`/help`, and the words the terminal shell uses around the core's conversations."""
+
+from __future__ import annotations
+
+from bot.complaints.handlers import help_message
+from bot.context import Context, Role
+from bot.i18n import N_, Translator
+from bot.router import router
+from bot.ui import Message, Reply, Section
+
+
+@router.command("help")
+async def help_command(ctx: Context, _text: str) -> Reply:
+    t = ctx.t
+    complaints = help_message(ctx)
+    return Reply.say(
+        Message(
+            text=t("What carebot can do"),
+            sections=(
+                *complaints.sections,
+                Section(body=t("/help — this list")),
+            ),
+        )
+    )
+
+
+ROLE_LABELS = {Role.AGENT: N_("agent"), Role.MANAGER: N_("manager"), Role.ADMIN: N_("admin")}
+
+
+class ShellWords:
+    """Sentences of the terminal adapter, translated like every other user-facing string."""
+
+    def __init__(self, t: Translator) -> None:
+        self.t = t
+
+    def banner(self) -> str:
+        return self.t(
+            "carebot shell. Type /help for commands, /as NAME [agent|manager|admin] to change "
+            "who you are, /clock +30d to move time, /quit to leave."
+        )
+
+    def shell_help(self) -> str:
+        t = self.t
+        return "\n".join(
+            (
+                t("/as NAME [agent|manager|admin] — act as another person"),
+                t("/clock +30d — move the shell's clock forward (m, h, d, w); /clock shows it"),
+                t("/quit — leave the shell"),
+                t("When buttons are shown, type their number to press one."),
+            )
+        )
+
+    def required(self) -> str:
+        return self.t("required")
+
+    def enter_keeps(self, value: str) -> str:
+        return self.t("Enter keeps: {value}").format(value=value)
+
+    def choose(self) -> str:
+        return self.t("Type the number of your choice")
+
+    def form_cancelled(self) -> str:
+        return self.t("Form cancelled; nothing was saved.")
+
+    def cancel_hint(self) -> str:
+        return self.t("Type /cancel to stop filling this form.")
+
+    def now_acting_as(self, name: str, role: Role | None) -> str:
+        if role is None:
+            return self.t("You are now {name}.").format(name=name)
+        return self.t("You are now {name} ({role}).").format(name=name, role=self.t(ROLE_LABELS[role]))
+
+    def clock_is(self, when: str) -> str:
+        return self.t("The shell's clock says {when}.").format(when=when)
+
+    def clock_usage(self) -> str:
+        return self.t("Use /clock +N followed by m, h, d or w, for example /clock +30d.")
+
+    def as_usage(self) -> str:
+        return self.t("Use /as NAME, optionally followed by agent, manager or admin.")
+
+    def no_such_button(self) -> str:
+        return self.t("There is no button with that number.")
+
+    def fix_field(self, label: str, error: str) -> str:
+        return self.t("{label}: {error}").format(label=label, error=error)
+
+    def to_channel(self) -> str:
+        return self.t("posted in the channel")
+
+    def bye(self) -> str:
+        return self.t("Goodbye.")

@@ -1,0 +1,79 @@
+"""gettext for every user-facing string, with Babel catalogs shipped as .po files.
+
+Catalogs are compiled in memory on first use (no compiled binaries in the repo, no build
+step), then cached per locale. Message ids are the English sentences; placeholders are
+`{name}` fields filled with str.format after translation.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations, Translations
+
+DOMAIN = "carebot"
+LOCALES_DIR = Path(__file__).parent / "locales"
+SUPPORTED_LOCALES: tuple[str, ...] = ("en", "hi", "mr", "bn", "tl")
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Marks a string for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+@cache
+def _catalog(locale: str) -> NullTranslations:
+    po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=locale, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+class Translator:
+    """Translation and formatting for one person's locale and time zone."""
+
+    def __init__(self, locale: str = "en", timezone: str = "UTC") -> None:
+        self.locale = locale if locale in SUPPORTED_LOCALES else "en"
+        self.timezone = ZoneInfo(timezone)
+        self._translations = _catalog(self.locale)
+
+    def gettext(self, message: str) -> str:
+        return self._translations.gettext(message)
+
+    __call__ = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._translations.ngettext(singular, plural, n)
+
+    def datetime(self, value: datetime | None) -> str:
+        if value is None:
+            return "—"
+        # The locale's medium date with its short time: "23 Nov 2026, 14:30" (no seconds).
+        locale = Locale.parse(self.locale)
+        local = value.astimezone(self.timezone)
+        return (
+            get_datetime_format("medium", locale=locale)
+            .replace("{1}", format_date(local, "medium", locale=locale))
+            .replace("{0}", format_time(local, "short", locale=locale))
+        )
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        return str(format_currency(amount, currency, locale=self.locale))
+
+    def number(self, value: Decimal | float | int) -> str:
+        return str(format_decimal(value, locale=self.locale))

@@ -1,0 +1,95 @@
+"""Workspaces and members: found or created the first time the bot hears from them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.categories import DEFAULT_CATEGORIES
+from bot.clock import Clock
+from bot.context import Actor, Role
+from bot.settings import Settings
+from storage.models import Member, Workspace
+
+
+async def workspace_for(
+    session: AsyncSession, actor: Actor, settings: Settings, clock: Clock
+) -> Workspace:
+    query = select(Workspace).where(
+        Workspace.platform == actor.platform, Workspace.external_id == actor.workspace_id
+    )
+    workspace = await session.scalar(query)
+    if workspace is not None:
+        return workspace
+    workspace = Workspace(
+        platform=actor.platform,
+        external_id=actor.workspace_id,
+        locale=settings.default_locale,
+        timezone=settings.default_timezone,
+        phone_region=settings.default_phone_region,
+        currency=settings.default_currency,
+        categories=list(DEFAULT_CATEGORIES),
+        last_complaint_number=0,
+        created_at=clock.now(),
+    )
+    try:
+        async with session.begin_nested():
+            session.add(workspace)
+    except IntegrityError:  # another delivery created it a moment ago
+        workspace = (await session.scalars(query)).one()
+    return workspace
+
+
+async def member_for(
+    session: AsyncSession, workspace: Workspace, actor: Actor, clock: Clock
+) -> Member:
+    """The acting member; the platform's word on roles wins, the first member is the admin."""
+    query = select(Member).where(
+        Member.workspace_id == workspace.id, Member.external_id == actor.user_id
+    )
+    member = await session.scalar(query)
+    if member is None:
+        count = await session.scalar(
+            select(func.count()).select_from(Member).where(Member.workspace_id == workspace.id)
+        )
+        role = actor.platform_role or (Role.ADMIN if not count else Role.AGENT)
+        member = Member(
+            workspace_id=workspace.id,
+            external_id=actor.user_id,
+            display_name=actor.display_name,
+            role=role.value,
+            created_at=clock.now(),
+        )
+        try:
+            async with session.begin_nested():
+                session.add(member)
+        except IntegrityError:
+            member = (await session.scalars(query)).one()
+        return member
+    if actor.display_name and member.display_name != actor.display_name:
+        member.display_name = actor.display_name
+    if actor.platform_role is not None and member.role != actor.platform_role.value:
+        member.role = actor.platform_role.value
+    return member
+
+
+async def member_by_external_id(
+    session: AsyncSession, workspace: Workspace, external_id: str, clock: Clock
+) -> Member:
+    """A member named in a form (a user picker): created on first mention, as an agent."""
+    query = select(Member).where(
+        Member.workspace_id == workspace.id, Member.external_id == external_id
+    )
+    member = await session.scalar(query)
+    if member is None:
+        member = Member(
+            workspace_id=workspace.id,
+            external_id=external_id,
+            display_name=external_id,
+            role=Role.AGENT.value,
+            created_at=clock.now(),
+        )
+        session.add(member)
+        await session.flush()
+    return member

@@ -1,0 +1,61 @@
+"""Settings from the environment and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.i18n import SUPPORTED_LOCALES
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///carebot.db",
+        description="SQLAlchemy URL; SQLite file by default, postgresql+asyncpg://... in production.",
+    )
+    default_locale: str = Field(default="en", description="Language for new workspaces.")
+    default_timezone: str = Field(default="UTC", description="IANA time zone for new workspaces.")
+    default_phone_region: str = Field(
+        default="IN", description="Region used to read phone numbers typed without a +country code."
+    )
+    default_currency: str = Field(default="INR", description="ISO 4217 code for compensation.")
+    log_level: str = Field(default="INFO")
+
+    # Platform credentials: their presence chooses the adapter that `carebot run` starts.
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    discord_token: SecretStr | None = None
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"locale must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("default_currency")
+    @classmethod
+    def _upper_currency(cls, value: str) -> str:
+        return value.upper()
+
+    def platform(self) -> str:
+        """Which adapter `carebot run` starts: the first platform with credentials, else the shell."""
+        if self.slack_bot_token or self.slack_app_token:
+            return "slack"
+        if self.discord_token:
+            return "discord"
+        return "console"

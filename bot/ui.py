@@ -1,0 +1,132 @@
+"""The platform-neutral UI model: what the core answers, and each adapter renders in its idiom.
+
+Every string in these objects is already translated for the person who will read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    SELECT = "select"
+    DATETIME = "datetime"
+    NUMBER = "number"
+    USER = "user"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    required: bool = False
+    max_length: int | None = None
+    initial: str | None = None
+    hint: str | None = None
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form to fill: a Slack modal, a chain of Discord modals, prompts in the shell.
+
+    `state` travels with the form (Slack private_metadata, Discord custom ids) and comes back
+    on submission, so the core needs no memory of open forms.
+    """
+
+    form_id: str
+    title: str
+    fields: tuple[Field, ...]
+    submit_label: str
+    state: Mapping[str, str] = field(default_factory=dict)
+    intro: str | None = None
+
+    def with_values(self, values: Mapping[str, str | None]) -> Form:
+        """The same form, pre-filled with what was typed (kept when a submission is refused)."""
+        fields = tuple(
+            replace(f, initial=values[f.name]) if values.get(f.name) is not None else f
+            for f in self.fields
+        )
+        return replace(self, fields=fields)
+
+
+@dataclass(frozen=True)
+class FieldErrors:
+    """A refused submission: one localised message per wrong field, and the form as typed."""
+
+    errors: Mapping[str, str]
+    form: Form
+
+
+class ButtonStyle(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+    value: str = ""
+    style: ButtonStyle = ButtonStyle.DEFAULT
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str | None = None
+    body: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message: a headline, sections and buttons.
+
+    `ref` names a message that is updated in place (e.g. a complaint's card): an adapter
+    that has already posted a message with this ref edits it instead of posting again.
+    """
+
+    text: str
+    sections: tuple[Section, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    ref: str | None = None
+
+
+class Audience(StrEnum):
+    ACTOR = "actor"  # only the person who acted (ephemeral)
+    CHANNEL = "channel"  # the channel the conversation is in (or the configured one)
+
+
+@dataclass(frozen=True)
+class Post:
+    message: Message
+    to: Audience = Audience.ACTOR
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the core answers to one event: a form to open, errors to show, messages to post."""
+
+    form: Form | None = None
+    errors: FieldErrors | None = None
+    posts: tuple[Post, ...] = ()
+
+    @classmethod
+    def say(cls, message: Message, to: Audience = Audience.ACTOR) -> Reply:
+        return cls(posts=(Post(message, to),))
+
+    @classmethod
+    def text(cls, text: str) -> Reply:
+        return cls.say(Message(text=text))

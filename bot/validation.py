@@ -1,0 +1,245 @@
+"""Turning what people type into valid values, with a localised message at each wrong field.
+
+Validators raise `invalid(msgid, **params)`; msgids are English gettext ids, translated only
+when the errors are shown, so one validation serves every language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from babel.numbers import get_currency_precision, list_currencies
+from pydantic import BeforeValidator, ValidationError, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from bot.i18n import N_, Translator
+
+CUSTOM = "carebot"
+
+
+def invalid(msgid: str, **params: Any) -> PydanticCustomError:
+    return PydanticCustomError(CUSTOM, "{msgid}", {"msgid": msgid, **params})
+
+
+# Messages for pydantic's own error types (the few our models can still produce).
+_BUILTIN = {
+    "missing": N_("This field is required."),
+    "string_too_short": N_("This field is required."),
+    "string_too_long": N_("Keep this to {max_length} characters or fewer."),
+    "literal_error": N_("Choose one of the options."),
+    "enum": N_("Choose one of the options."),
+}
+
+
+def field_errors(exc: ValidationError, t: Translator) -> dict[str, str]:
+    """One translated message per field (the first error of each), keyed by field name."""
+    result: dict[str, str] = {}
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "__form__"
+        if name in result:
+            continue
+        ctx = dict(error.get("ctx") or {})
+        if error["type"] == CUSTOM:
+            msgid = ctx.pop("msgid")
+        else:
+            msgid = _BUILTIN.get(error["type"], N_("This value is not valid."))
+        result[name] = t(msgid).format(**ctx)
+    return result
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What validators need to know beyond the values: handed in as pydantic's context."""
+
+    now: datetime
+    zone: ZoneInfo
+    phone_region: str
+    currency: str
+    categories: tuple[str, ...] = ()
+
+
+def form_context(info: ValidationInfo) -> FormContext:
+    if not isinstance(info.context, FormContext):
+        raise TypeError("validation needs a FormContext")
+    return info.context
+
+
+# --- text -------------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: Any) -> str | None:
+    """NFC-normalised, control characters removed, trimmed; empty becomes None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise invalid(N_("Enter text here."))
+    value = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+    return value or None
+
+
+CleanText = Annotated[str, BeforeValidator(clean_text)]
+OptionalText = Annotated[str | None, BeforeValidator(clean_text)]
+
+
+def require(value: str | None) -> str:
+    if value is None:
+        raise invalid(N_("This field is required."))
+    return value
+
+
+def check_length(value: str | None, max_length: int) -> str | None:
+    if value is not None and len(value) > max_length:
+        raise invalid(
+            N_("Keep this to {max_length} characters or fewer (now {length})."),
+            max_length=max_length,
+            length=len(value),
+        )
+    return value
+
+
+# --- phone numbers ----------------------------------------------------------------------------
+
+
+def parse_phone(raw: str, region: str) -> str:
+    """A phone number in E.164 form; numbers without +country are read in the workspace region."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise invalid(
+            N_("This does not look like a phone number. Example: {example}"),
+            example=example_phone(region),
+        ) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise invalid(
+            N_("This phone number is not valid. Example: {example}"),
+            example=example_phone(region),
+        )
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def example_phone(region: str) -> str:
+    example = phonenumbers.example_number(region)
+    if example is None:
+        return "+14155550100"
+    return str(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def display_phone(e164: str) -> str:
+    return str(
+        phonenumbers.format_number(
+            phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+    )
+
+
+def phone_or_none(raw: str, region: str) -> str | None:
+    """E.164 if the text is a valid phone number, else None (for searches)."""
+    try:
+        return parse_phone(raw, region)
+    except PydanticCustomError:
+        return None
+
+
+# --- dates and times --------------------------------------------------------------------------
+
+_RELATIVE = re.compile(r"^\+\s*(\d{1,4})\s*([mhdw])$", re.IGNORECASE)
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+DATETIME_HINT = N_("e.g. 2026-12-01 14:30, or +2d / +4h from now")
+DEFAULT_TIME_OF_DAY = time(10, 0)
+
+
+def parse_datetime(raw: str, zone: ZoneInfo, now: datetime) -> datetime:
+    """An aware UTC datetime from "YYYY-MM-DD HH:MM" (workspace time), a date, ISO with offset,
+    or "+N[m|h|d|w]" from now."""
+    text = raw.strip()
+    match = _RELATIVE.match(text)
+    if match:
+        amount, unit = int(match.group(1)), _UNITS[match.group(2).lower()]
+        return now + timedelta(**{unit: amount})
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = None
+        for fmt in _FORMATS:
+            try:
+                parsed = datetime.strptime(text, fmt)  # noqa: DTZ007 - zone applied below
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        raise invalid(N_("Enter a date and time like 2026-12-01 14:30, or +2d for two days."))
+    if len(text) == 10:  # a bare date: a working hour of that day
+        parsed = datetime.combine(parsed.date(), DEFAULT_TIME_OF_DAY)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(UTC)
+
+
+def not_in_past(value: datetime, now: datetime) -> datetime:
+    # A minute of grace: a form opened "now" is submitted a little later.
+    if value < now - timedelta(minutes=1):
+        raise invalid(N_("This date and time is in the past. Choose a future time."))
+    return value
+
+
+def not_in_future(value: datetime, now: datetime) -> datetime:
+    if value > now + timedelta(minutes=5):
+        raise invalid(N_("This date and time is in the future."))
+    return value
+
+
+# --- money ------------------------------------------------------------------------------------
+
+MAX_AMOUNT = Decimal("1000000000")
+_KNOWN_CURRENCIES = frozenset(list_currencies())
+
+
+def parse_currency(raw: str | None, default: str) -> str:
+    code = (raw or default).strip().upper()
+    if code not in _KNOWN_CURRENCIES:
+        raise invalid(N_("Use a three-letter currency code, such as INR, BDT, PHP or USD."))
+    return code
+
+
+def parse_amount_minor(raw: str, currency: str) -> int:
+    """An amount as integer minor units of the currency (paise, cents...), exactly."""
+    text = raw.strip().replace(",", "").replace("_", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as exc:
+        raise invalid(N_("Enter an amount as a number, such as 250 or 99.50.")) from exc
+    if not amount.is_finite():
+        raise invalid(N_("Enter an amount as a number, such as 250 or 99.50."))
+    if amount < 0:
+        raise invalid(N_("The amount cannot be negative."))
+    if amount > MAX_AMOUNT:
+        raise invalid(N_("This amount is too large."))
+    digits = get_currency_precision(currency)
+    scaled = amount.scaleb(digits)
+    if scaled != scaled.to_integral_value():
+        raise invalid(
+            N_("{currency} amounts have at most {digits} decimal places."),
+            currency=currency,
+            digits=digits,
+        )
+    return int(scaled)
+
+
+def minor_to_amount(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-get_currency_precision(currency))
+
+
+def raw(values: Mapping[str, str | None], name: str) -> str | None:
+    value = values.get(name)
+    return value if value is None or value.strip() else None

@@ -1,0 +1,174 @@
+"""Typed ORM models: one table per domain noun. Times are aware UTC; money is integer minor units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+# Stable constraint names, so Alembic migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+
+
+class Workspace(Base):
+    """A Slack workspace, a Discord server, or the local shell: the unit of settings and numbering."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64))
+    phone_region: Mapped[str] = mapped_column(String(2))
+    currency: Mapped[str] = mapped_column(String(3))
+    # Category codes offered in the complaint form; codes of the defaults are translated on display.
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    complaints_channel: Mapped[str | None] = mapped_column(String(64))
+    last_complaint_number: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+
+
+class Member(Base):
+    """A person in a workspace, with the role that decides what they may see and do."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("workspace_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="agent")
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+
+
+class Complaint(Base):
+    """One entry of the complaint log: the nine things the method asks to record."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "number"),
+        UniqueConstraint("workspace_id", "idempotency_key"),
+        Index("ix_complaints_workspace_phone", "workspace_id", "customer_phone"),
+        Index("ix_complaints_workspace_status", "workspace_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    idempotency_key: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    # 1. customer (personal data)
+    customer_name: Mapped[str] = mapped_column(String(100))
+    customer_address: Mapped[str | None] = mapped_column(String(300))
+    customer_phone: Mapped[str | None] = mapped_column(String(32))  # E.164
+    # 2. who took it, and who works on it now
+    received_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # 3. when received, when resolved
+    received_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    # 4. nature
+    category: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text)
+    # 5. solution agreed, and whether carried out on the spot or promised
+    solution: Mapped[str | None] = mapped_column(Text)
+    solution_mode: Mapped[str | None] = mapped_column(String(16))
+    # 7. the follow-up that is due now (history in follow_ups)
+    follow_up_at: Mapped[datetime | None]
+    # 8. compensation: text plus an exact amount in the currency's minor units
+    compensation_text: Mapped[str | None] = mapped_column(String(300))
+    compensation_minor: Mapped[int | None] = mapped_column(BigInteger)
+    compensation_currency: Mapped[str | None] = mapped_column(String(3))
+    # 9. how to prevent it next time
+    prevention: Mapped[str | None] = mapped_column(Text)
+    # The four-step resolution guide, as the agent's checklist: step code -> done.
+    checklist: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    received_by: Mapped[Member] = relationship(foreign_keys=[received_by_id], lazy="joined")
+    assigned_to: Mapped[Member | None] = relationship(foreign_keys=[assigned_to_id], lazy="joined")
+
+
+class ComplaintStep(Base):
+    """6. A step being taken: what, by whom, when."""
+
+    __tablename__ = "complaint_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    at: Mapped[datetime]
+
+    by: Mapped[Member] = relationship(lazy="joined")
+
+
+class FollowUp(Base):
+    """7. A follow-up to make sure the customer is satisfied: due work, kept in the database."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_state_due", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), index=True
+    )
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled|done|cancelled
+    outcome: Mapped[str | None] = mapped_column(String(16))  # satisfied|not_satisfied
+    note: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime]
+
+
+class AuditEvent(Base):
+    """Every change (and every view of personal data): who, when, what."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_complaint_at", "complaint_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    complaint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE")
+    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime]
+
+    actor: Mapped[Member] = relationship(lazy="joined")
