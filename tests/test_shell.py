@@ -1,0 +1,151 @@
+"""The terminal shell, driven as a person would: typed lines in, what they read out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from adapters.console.shell import Shell
+from bot.app import CareBot
+from bot.clock import OffsetClock
+from bot.settings import Settings
+from storage.db import Database
+
+CAREBOT = str(Path(sys.executable).parent / "carebot")
+
+LOG_A_COMPLAINT = [
+    "/as Asha manager",
+    "/complaint",
+    "Ravi Kumar",  # name
+    "98765 43210",  # phone
+    "12 MG Road, Pune",  # address
+    "2",  # category: Delivery
+    "Parcel arrived two weeks late",  # what happened
+    "",  # received by: keep
+    "",  # received at: now
+    "Refund the shipping fee",  # solution
+    "2",  # promised for later
+    "Called the courier",  # steps
+    "+2d",  # follow-up
+    "Shipping refund",  # compensation
+    "150.50",  # amount
+    "",  # currency: keep INR
+    "Use the faster courier",  # prevention
+]
+
+
+def run_cli(args: list[str], lines: list[str], database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "DEFAULT_PHONE_REGION": "IN"}
+    return subprocess.run(
+        [CAREBOT, *args], input="\n".join(lines) + "\n", capture_output=True, text=True,
+        env=env, cwd=cwd, timeout=60, check=False,
+    )
+
+
+async def test_a_whole_complaint_through_the_carebot_shell_command(db: Database, database_url: str, tmp_path: Path) -> None:
+    session = [
+        *LOG_A_COMPLAINT,
+        "/complaint list",
+        "/complaint show 1",
+        "3",  # the third button: Follow-up done
+        "1",  # satisfied
+        "Call sooner next time",
+        "/complaint show 1",
+        "2",  # Resolve
+        "",  # keep the solution
+        "1",  # carried out on the spot
+        "", "", "", "",
+        "/complaint list open",
+    ]
+    result = run_cli(["shell"], session, database_url, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Complaint #1 is logged" in out
+    assert "[posted in the channel] ── Complaint #1 · Delivery · Open" in out
+    assert "#1 · Delivery · Open" in out
+    assert "+91 98765 43210" in out and "₹150.50 · Shipping refund" in out
+    assert "Follow-up of complaint #1 recorded." in out
+    assert "done" in out and "satisfied" in out
+    assert "Complaint #1 is resolved." in out
+    assert "No open complaints. Well done!" in out
+    assert out.rstrip().endswith("Goodbye.")
+    assert "Traceback" not in out + result.stderr
+
+    exported = run_cli(["export", "complaints", "--format", "jsonl"], [], database_url, tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    (row,) = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert row["customer_name"] == "Ravi Kumar" and row["customer_phone"] == "+919876543210"
+    assert row["customer_address"] == "12 MG Road, Pune" and row["received_by"] == "Asha"
+    assert row["category"] == "delivery" and row["description"] == "Parcel arrived two weeks late"
+    assert row["solution"] == "Refund the shipping fee" and row["solution_mode"] == "on_the_spot"
+    assert row["steps"] == ["Called the courier"]
+    assert row["compensation_amount"] == "150.50" and row["compensation_currency"] == "INR"
+    assert row["prevention"] == "Use the faster courier" and row["status"] == "resolved"
+    assert row["resolved_at"] is not None
+
+
+async def test_export_as_csv_and_since_a_date(db: Database, database_url: str, tmp_path: Path) -> None:
+    assert run_cli(["shell"], LOG_A_COMPLAINT, database_url, tmp_path).returncode == 0
+    exported = run_cli(["export", "complaints", "--format", "csv"], [], database_url, tmp_path)
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert [r["customer_name"] for r in rows] == ["Ravi Kumar"]
+    assert rows[0]["compensation_amount"] == "150.50"
+    later = run_cli(["export", "complaints", "--since", "2999-01-01"], [], database_url, tmp_path)
+    assert list(csv.DictReader(io.StringIO(later.stdout))) == []
+    assert "0 complaints exported" in later.stderr
+    bad = run_cli(["export", "complaints", "--since", "yesterday"], [], database_url, tmp_path)
+    assert bad.returncode == 2 and "use a date like" in bad.stderr
+
+
+async def shell_session(db: Database, settings: Settings, lines: list[str]) -> str:
+    clock = OffsetClock()
+    out = io.StringIO()
+    shell = Shell(CareBot(db, settings, clock), clock, settings, io.StringIO("\n".join(lines) + "\n"), out)
+    assert await shell.run() == 0
+    return out.getvalue()
+
+
+async def test_a_wrong_field_is_asked_again_with_its_message(db: Database, settings: Settings) -> None:
+    lines = list(LOG_A_COMPLAINT)
+    lines[3] = "12ab"  # a malformed phone
+    lines[14] = "-5"  # a negative amount
+    out = await shell_session(db, settings, [*lines, "98765 43210", "150", "/complaint list"])
+
+    assert "Customer phone: This does not look like a phone number. Example: +91" in out
+    assert "Compensation amount: The amount cannot be negative." in out
+    assert "Customer phone [Enter keeps: 12ab]" in out
+    assert "Complaint #1 is logged" in out
+    assert out.count("Customer name (required)") == 1  # right fields are not asked again
+
+
+async def test_a_command_inside_a_form_cancels_it_and_runs(db: Database, settings: Settings) -> None:
+    out = await shell_session(db, settings, ["/complaint", "Ravi", "/complaint list"])
+    assert "Form cancelled; nothing was saved." in out
+    assert "No open complaints" in out
+
+
+async def test_people_roles_and_the_clock(db: Database, settings: Settings) -> None:
+    out = await shell_session(
+        db, settings,
+        [*LOG_A_COMPLAINT, "/as Bob", "/complaint show 1", "/clock +3d", "/complaint list overdue",
+         "/clock soon", "9", "/help"],
+    )
+    assert "You are now Bob." in out
+    bob_view = out.split("You are now Bob.")[1]
+    assert "R•••" in bob_view and "Ravi Kumar" not in bob_view.split("The shell's clock")[0]
+    assert "The shell's clock says" in out
+    assert "Overdue follow-ups" in out and "#1 · Delivery" in out.split("Overdue follow-ups")[1]
+    assert "Use /clock +N" in out
+    assert "There is no button with that number." in out
+    assert "/as NAME [agent|manager|admin]" in out
+
+
+async def test_end_of_input_in_the_middle_of_a_form_exits_cleanly(db: Database, settings: Settings) -> None:
+    out = await shell_session(db, settings, ["/complaint", "Ravi"])
+    assert out.rstrip().endswith("Goodbye.")
