@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import bot.complaints.handlers  # noqa: F401 - registers its handlers on the router
+import bot.complaints.handlers
 import bot.help  # noqa: F401 - registers its handlers on the router
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
@@ -90,7 +90,7 @@ class CareBot:
             error_id = uuid.uuid4().hex[:8]
             log.exception("unexpected error %s handling an event from %s", error_id, actor.platform)
             return Reply.text(
-                t("Something went wrong on our side; nothing was saved. Error id: {error_id}").format(
-                    error_id=error_id
-                )
+                t(
+                    "Something went wrong on our side; nothing was saved. Error id: {error_id}"
+                ).format(error_id=error_id)
             )

@@ -38,7 +38,9 @@ def _since(text: str) -> datetime:
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="carebot", description=__doc__)
     commands = main.add_subparsers(dest="command")
-    commands.add_parser("run", help="start on the platform whose credentials are set, else the shell")
+    commands.add_parser(
+        "run", help="start on the platform whose credentials are set, else the shell"
+    )
     commands.add_parser("shell", help="the local shell: slash commands in a terminal")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])

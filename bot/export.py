@@ -15,9 +15,9 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from bot.validation import minor_to_amount
 from storage.db import Database
 from storage.models import Complaint, ComplaintStep, Member, Workspace
-from bot.validation import minor_to_amount
 
 COLUMNS = (
     "workspace",
@@ -72,7 +72,11 @@ async def rows(db: Database, since: datetime | None = None) -> AsyncIterator[dic
                 steps[step.complaint_id].append(step.text)
             for complaint, workspace, received_by, assigned_to in batch:
                 amount = (
-                    str(minor_to_amount(complaint.compensation_minor, complaint.compensation_currency))
+                    str(
+                        minor_to_amount(
+                            complaint.compensation_minor, complaint.compensation_currency
+                        )
+                    )
                     if complaint.compensation_minor is not None and complaint.compensation_currency
                     else None
                 )

@@ -68,7 +68,9 @@ class ShellWords:
     def now_acting_as(self, name: str, role: Role | None) -> str:
         if role is None:
             return self.t("You are now {name}.").format(name=name)
-        return self.t("You are now {name} ({role}).").format(name=name, role=self.t(ROLE_LABELS[role]))
+        return self.t("You are now {name} ({role}).").format(
+            name=name, role=self.t(ROLE_LABELS[role])
+        )
 
     def clock_is(self, when: str) -> str:
         return self.t("The shell's clock says {when}.").format(when=when)

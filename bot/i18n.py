@@ -26,7 +26,7 @@ LOCALES_DIR = Path(__file__).parent / "locales"
 SUPPORTED_LOCALES: tuple[str, ...] = ("en", "hi", "mr", "bn", "tl")
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     """Marks a string for extraction where it is defined; it is translated where it is shown."""
     return message
 
@@ -67,7 +67,7 @@ class Translator:
         locale = Locale.parse(self.locale)
         local = value.astimezone(self.timezone)
         return (
-            get_datetime_format("medium", locale=locale)
+            str(get_datetime_format("medium", locale=locale))
             .replace("{1}", format_date(local, "medium", locale=locale))
             .replace("{0}", format_time(local, "short", locale=locale))
         )

@@ -9,7 +9,9 @@ from bot.ui import Reply
 
 CommandHandler = Callable[[Context, str], Awaitable[Reply]]
 ActionHandler = Callable[[Context, str, str], Awaitable[Reply]]
-FormHandler = Callable[[Context, Mapping[str, str | None], Mapping[str, str], str | None], Awaitable[Reply]]
+FormHandler = Callable[
+    [Context, Mapping[str, str | None], Mapping[str, str], str | None], Awaitable[Reply]
+]
 
 
 class Router:

@@ -15,7 +15,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default="sqlite+aiosqlite:///carebot.db",
-        description="SQLAlchemy URL; SQLite file by default, postgresql+asyncpg://... in production.",
+        description="SQLAlchemy URL: SQLite by default, postgresql+asyncpg://... in production",
     )
     default_locale: str = Field(default="en", description="Language for new workspaces.")
     default_timezone: str = Field(default="UTC", description="IANA time zone for new workspaces.")
@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         return value.upper()
 
     def platform(self) -> str:
-        """Which adapter `carebot run` starts: the first platform with credentials, else the shell."""
+        """The adapter `carebot run` starts: the first platform with credentials, else the shell."""
         if self.slack_bot_token or self.slack_app_token:
             return "slack"
         if self.discord_token:

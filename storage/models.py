@@ -1,9 +1,9 @@
-"""Typed ORM models: one table per domain noun. Times are aware UTC; money is integer minor units."""
+"""Typed ORM models, one table per domain noun. Times are aware UTC; money is in minor units."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -32,11 +32,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON}
 
 
 class Workspace(Base):
-    """A Slack workspace, a Discord server, or the local shell: the unit of settings and numbering."""
+    """A Slack workspace, a Discord server or the local shell: where settings and numbers live."""
 
     __tablename__ = "workspaces"
     __table_args__ = (UniqueConstraint("platform", "external_id"),)

@@ -67,7 +67,9 @@ async def _migrate(url: str) -> None:
         ),
     ],
 )
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database for the session, per backend."""
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "carebot.db"

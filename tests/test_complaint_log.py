@@ -27,7 +27,9 @@ async def stored(db: Database, number: int = 1) -> Complaint:
         return (await session.scalars(select(Complaint).where(Complaint.number == number))).one()
 
 
-async def test_logging_a_complaint_records_all_nine_fields(carebot: CareBot, db: Database, asha: Actor, clock: ManualClock) -> None:
+async def test_logging_a_complaint_records_all_nine_fields(
+    carebot: CareBot, db: Database, asha: Actor, clock: ManualClock
+) -> None:
     reply = await log_complaint(carebot, asha)
 
     assert reply.errors is None
@@ -48,9 +50,20 @@ async def test_logging_a_complaint_records_all_nine_fields(carebot: CareBot, db:
     assert await count(db, FollowUp) == 1
 
     details = texts(await carebot.command(asha, "complaint", "show 1"))
-    for expected in ("Ravi Kumar", "+91 98765 43210", "12 MG Road", "Asha", "Delivery",
-                     "Parcel arrived two weeks late", "Refund the shipping fee", "promised for later",
-                     "₹150.50", "Shipping refund", "Called the courier", "faster courier"):
+    for expected in (
+        "Ravi Kumar",
+        "+91 98765 43210",
+        "12 MG Road",
+        "Asha",
+        "Delivery",
+        "Parcel arrived two weeks late",
+        "Refund the shipping fee",
+        "promised for later",
+        "₹150.50",
+        "Shipping refund",
+        "Called the courier",
+        "faster courier",
+    ):
         assert expected in details
 
 
@@ -63,10 +76,18 @@ async def test_the_channel_card_never_shows_personal_data(carebot: CareBot, asha
         assert secret not in shown
 
 
-async def test_a_wrong_form_is_refused_field_by_field_and_nothing_is_saved(carebot: CareBot, db: Database, asha: Actor) -> None:
+async def test_a_wrong_form_is_refused_field_by_field_and_nothing_is_saved(
+    carebot: CareBot, db: Database, asha: Actor
+) -> None:
     reply = await log_complaint(
-        carebot, asha, customer_name="  ", customer_phone="12ab", category="weather",
-        follow_up_at="2020-01-01 10:00", compensation_amount="-5", description="x" * 1001,
+        carebot,
+        asha,
+        customer_name="  ",
+        customer_phone="12ab",
+        category="weather",
+        follow_up_at="2020-01-01 10:00",
+        compensation_amount="-5",
+        description="x" * 1001,
     )
 
     assert reply.errors is not None and not reply.posts
@@ -77,8 +98,14 @@ async def test_a_wrong_form_is_refused_field_by_field_and_nothing_is_saved(careb
     assert "past" in errors["follow_up_at"]
     assert errors["compensation_amount"] == "The amount cannot be negative."
     assert "1000 characters" in errors["description"]
-    assert set(errors) == {"customer_name", "customer_phone", "category", "follow_up_at",
-                           "compensation_amount", "description"}
+    assert set(errors) == {
+        "customer_name",
+        "customer_phone",
+        "category",
+        "follow_up_at",
+        "compensation_amount",
+        "description",
+    }
     # What was typed comes back, so nobody types it twice.
     initial = {f.name: f.initial for f in reply.errors.form.fields}
     assert initial["customer_phone"] == "12ab"
@@ -91,7 +118,9 @@ async def test_a_wrong_form_is_refused_field_by_field_and_nothing_is_saved(careb
     assert (await stored(db)).number == 1
 
 
-async def test_numbers_are_per_workspace_and_never_repeat_under_concurrency(carebot: CareBot, db: Database) -> None:
+async def test_numbers_are_per_workspace_and_never_repeat_under_concurrency(
+    carebot: CareBot, db: Database
+) -> None:
     first_team, other_team = person("Asha", workspace="T1"), person("Ola", workspace="T2")
     await log_complaint(carebot, first_team)
     replies = await asyncio.gather(*(log_complaint(carebot, first_team) for _ in range(8)))
@@ -104,10 +133,14 @@ async def test_numbers_are_per_workspace_and_never_repeat_under_concurrency(care
     assert numbers[-1] == 1
 
 
-async def test_a_repeated_delivery_logs_the_complaint_once(carebot: CareBot, db: Database, asha: Actor) -> None:
+async def test_a_repeated_delivery_logs_the_complaint_once(
+    carebot: CareBot, db: Database, asha: Actor
+) -> None:
     first = await log_complaint(carebot, asha, delivery_id="view-123")
     again = await log_complaint(carebot, asha, delivery_id="view-123")
-    both = await asyncio.gather(*(log_complaint(carebot, asha, delivery_id="view-9") for _ in range(5)))
+    both = await asyncio.gather(
+        *(log_complaint(carebot, asha, delivery_id="view-9") for _ in range(5))
+    )
 
     assert first.posts[1].message.text == again.posts[1].message.text
     assert all("#2" in r.posts[1].message.text for r in both)
@@ -115,7 +148,9 @@ async def test_a_repeated_delivery_logs_the_complaint_once(carebot: CareBot, db:
     assert await count(db, ComplaintStep) == 4
 
 
-async def test_solved_on_the_spot_is_resolved_at_once(carebot: CareBot, db: Database, asha: Actor, clock: ManualClock) -> None:
+async def test_solved_on_the_spot_is_resolved_at_once(
+    carebot: CareBot, db: Database, asha: Actor, clock: ManualClock
+) -> None:
     await log_complaint(carebot, asha, solution_mode="on_the_spot", follow_up_at="")
     complaint = await stored(db)
     assert complaint.status == "resolved" and complaint.resolved_at == clock.now()
@@ -130,11 +165,15 @@ async def test_solution_and_its_mode_go_together(carebot: CareBot, asha: Actor) 
     assert reply.errors.errors == {"solution_mode": "Describe the agreed solution first."}
 
 
-async def test_steps_assignment_follow_up_resolution_and_reopening(carebot: CareBot, db: Database, asha: Actor, bob: Actor, clock: ManualClock) -> None:
+async def test_steps_assignment_follow_up_resolution_and_reopening(
+    carebot: CareBot, db: Database, asha: Actor, bob: Actor, clock: ManualClock
+) -> None:
     await log_complaint(carebot, asha)
     await carebot.command(bob, "complaint", "list")  # Bob joins the workspace
 
-    step = await carebot.submit(bob, "complaint.step", {"text": "Courier confirmed the delay"}, {"number": "1"})
+    step = await carebot.submit(
+        bob, "complaint.step", {"text": "Courier confirmed the delay"}, {"number": "1"}
+    )
     assert "Step added" in texts(step)
     assigned = await carebot.submit(asha, "complaint.assign", {"assignee": "bob"}, {"number": "1"})
     assert "assigned to Bob" in texts(assigned)
@@ -143,16 +182,29 @@ async def test_steps_assignment_follow_up_resolution_and_reopening(carebot: Care
     overdue = texts(await carebot.command(asha, "complaint", "list overdue"))
     assert "#1" in overdue
 
-    done = await carebot.submit(bob, "complaint.follow_up_done", {"outcome": "not_satisfied", "note": "Wants a call"}, {"number": "1"})
+    done = await carebot.submit(
+        bob,
+        "complaint.follow_up_done",
+        {"outcome": "not_satisfied", "note": "Wants a call"},
+        {"number": "1"},
+    )
     assert done.errors is None
-    assert "No follow-up is overdue" in texts(await carebot.command(asha, "complaint", "list overdue"))
+    assert "No follow-up is overdue" in texts(
+        await carebot.command(asha, "complaint", "list overdue")
+    )
 
     refused = await carebot.submit(bob, "complaint.follow_up", {"due_at": "+1h"}, {"number": "1"})
     assert refused.errors is None
     resolved = await carebot.submit(
-        bob, "complaint.resolve",
-        {"solution": "Refunded shipping and apologised", "solution_mode": "on_the_spot",
-         "compensation_amount": "200", "compensation_text": "Refund", "prevention": "Faster courier"},
+        bob,
+        "complaint.resolve",
+        {
+            "solution": "Refunded shipping and apologised",
+            "solution_mode": "on_the_spot",
+            "compensation_amount": "200",
+            "compensation_text": "Refund",
+            "prevention": "Faster courier",
+        },
         {"number": "1"},
     )
     card = resolved.posts[0].message
@@ -170,8 +222,15 @@ async def test_steps_assignment_follow_up_resolution_and_reopening(carebot: Care
 
     async with db.session() as session:
         actions = (await session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))).all()
-    assert actions == ["created", "step_added", "assigned", "follow_up_done",
-                       "follow_up_scheduled", "resolved", "reopened"]
+    assert actions == [
+        "created",
+        "step_added",
+        "assigned",
+        "follow_up_done",
+        "follow_up_scheduled",
+        "resolved",
+        "reopened",
+    ]
 
 
 async def test_lists_open_mine_and_by_category(carebot: CareBot, asha: Actor, bob: Actor) -> None:
@@ -189,10 +248,16 @@ async def test_lists_open_mine_and_by_category(carebot: CareBot, asha: Actor, bo
     assert "There is no category “weather”" in unknown
 
 
-async def test_personal_data_only_for_those_allowed(carebot: CareBot, db: Database, asha: Actor, bob: Actor, meera: Actor) -> None:
+async def test_personal_data_only_for_those_allowed(
+    carebot: CareBot, db: Database, asha: Actor, bob: Actor, meera: Actor
+) -> None:
     await log_complaint(carebot, asha)
     other_agent = texts(await carebot.command(bob, "complaint", "show 1"))
-    assert "Ravi Kumar" not in other_agent and "98765" not in other_agent and "MG Road" not in other_agent
+    assert (
+        "Ravi Kumar" not in other_agent
+        and "98765" not in other_agent
+        and "MG Road" not in other_agent
+    )
     assert "R•••" in other_agent and "•••• 3210" in other_agent
 
     manager = texts(await carebot.command(meera, "complaint", "show 1"))
@@ -203,15 +268,21 @@ async def test_personal_data_only_for_those_allowed(carebot: CareBot, db: Databa
 
     async with db.session() as session:
         views = await session.scalar(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "viewed_personal_data")
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "viewed_personal_data")
         )
-    assert views == 2  # Meera, then Bob once assigned; the masked view is not a view of personal data
+    assert (
+        views == 2
+    )  # Meera, then Bob once assigned; the masked view is not a view of personal data
 
 
 async def test_a_repeat_customer_is_recognised_by_phone(carebot: CareBot, asha: Actor) -> None:
     await log_complaint(carebot, asha, customer_phone="+91 98765 43210", category="billing")
     await log_complaint(carebot, asha, customer_name="Mr Ravi K.", customer_phone="098765-43210")
-    await log_complaint(carebot, asha, customer_name="Someone else", customer_phone="+91 91234 56789")
+    await log_complaint(
+        carebot, asha, customer_name="Someone else", customer_phone="+91 91234 56789"
+    )
 
     shown = texts(await carebot.command(asha, "complaint", "show 2"))
     assert "Earlier complaints from this customer" in shown
@@ -231,7 +302,9 @@ async def test_the_four_step_checklist_can_be_ticked(carebot: CareBot, asha: Act
     assert "☐ Understand the problem" in untick
 
 
-async def test_text_in_any_script_and_sql_looking_text_is_kept_as_typed(carebot: CareBot, db: Database, asha: Actor) -> None:
+async def test_text_in_any_script_and_sql_looking_text_is_kept_as_typed(
+    carebot: CareBot, db: Database, asha: Actor
+) -> None:
     description = "पार्सल देर से आया 😞 — পার্সেল দেরিতে; '); DROP TABLE complaints; --"
     name = "Robert'); DELETE FROM members; -- অমিত"
     reply = await log_complaint(carebot, asha, description=description, customer_name=name)
@@ -241,19 +314,30 @@ async def test_text_in_any_script_and_sql_looking_text_is_kept_as_typed(carebot:
     assert name in texts(await carebot.command(asha, "complaint", "search DELETE FROM"))
 
 
-async def test_unknown_numbers_and_commands_get_a_clear_answer(carebot: CareBot, asha: Actor) -> None:
-    assert texts(await carebot.command(asha, "complaint", "show 42")) == "There is no complaint #42 in this workspace."
-    assert "Give a complaint number" in texts(await carebot.command(asha, "complaint", "show forty"))
+async def test_unknown_numbers_and_commands_get_a_clear_answer(
+    carebot: CareBot, asha: Actor
+) -> None:
+    assert (
+        texts(await carebot.command(asha, "complaint", "show 42"))
+        == "There is no complaint #42 in this workspace."
+    )
+    assert "Give a complaint number" in texts(
+        await carebot.command(asha, "complaint", "show forty")
+    )
     assert "Unknown subcommand" in texts(await carebot.command(asha, "complaint", "frobnicate"))
     assert "/help" in texts(await carebot.command(asha, "weather"))
     step = await carebot.submit(asha, "complaint.step", {"text": "x"}, {"number": "7"})
     assert texts(step) == "There is no complaint #7 in this workspace."
 
 
-async def test_categories_are_per_workspace_and_managed_by_managers(carebot: CareBot, asha: Actor, bob: Actor) -> None:
+async def test_categories_are_per_workspace_and_managed_by_managers(
+    carebot: CareBot, asha: Actor, bob: Actor
+) -> None:
     added = texts(await carebot.command(asha, "complaint", "categories add Warranty"))
     assert "Warranty" in added
-    assert "Only managers and admins" in texts(await carebot.command(bob, "complaint", "categories add Spam"))
+    assert "Only managers and admins" in texts(
+        await carebot.command(bob, "complaint", "categories add Spam")
+    )
     form = (await carebot.command(bob, "complaint", "")).form
     assert form is not None
     category = next(f for f in form.fields if f.name == "category")
@@ -262,10 +346,14 @@ async def test_categories_are_per_workspace_and_managed_by_managers(carebot: Car
     other = person("Ola", workspace="T2")
     other_form = (await carebot.command(other, "complaint", "")).form
     assert other_form is not None
-    assert "Warranty" not in [c.value for c in next(f for f in other_form.fields if f.name == "category").choices]
+    assert "Warranty" not in [
+        c.value for c in next(f for f in other_form.fields if f.name == "category").choices
+    ]
 
 
-async def test_an_unexpected_failure_saves_nothing_and_shows_an_error_id(carebot: CareBot, db: Database, asha: Actor, monkeypatch) -> None:
+async def test_an_unexpected_failure_saves_nothing_and_shows_an_error_id(
+    carebot: CareBot, db: Database, asha: Actor, monkeypatch
+) -> None:
     from bot.complaints import service
 
     async def broken(*args: object, **kwargs: object) -> None:

@@ -12,7 +12,7 @@ from bot.catalogs import extract, po_path
 from bot.i18n import Translator
 
 
-def _catalog(locale: str):  # noqa: ANN202
+def _catalog(locale: str):
     with po_path(locale).open("rb") as handle:
         return read_po(handle, locale=locale)
 

@@ -31,5 +31,7 @@ async def test_downgrade_to_nothing_and_back(db: Database) -> None:
         assert await connection.run_sync(_tables) <= {"alembic_version"}
     await upgrade(db.engine)
     async with db.engine.connect() as connection:
-        assert {"complaints", "members", "workspaces", "follow_ups"} <= await connection.run_sync(_tables)
+        assert {"complaints", "members", "workspaces", "follow_ups"} <= await connection.run_sync(
+            _tables
+        )
         assert await connection.run_sync(_diff) == []

@@ -39,15 +39,25 @@ LOG_A_COMPLAINT = [
 ]
 
 
-def run_cli(args: list[str], lines: list[str], database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: list[str], lines: list[str], database_url: str, cwd: Path
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "DEFAULT_PHONE_REGION": "IN"}
     return subprocess.run(
-        [CAREBOT, *args], input="\n".join(lines) + "\n", capture_output=True, text=True,
-        env=env, cwd=cwd, timeout=60, check=False,
+        [CAREBOT, *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
     )
 
 
-async def test_a_whole_complaint_through_the_carebot_shell_command(db: Database, database_url: str, tmp_path: Path) -> None:
+async def test_a_whole_complaint_through_the_carebot_shell_command(
+    db: Database, database_url: str, tmp_path: Path
+) -> None:
     session = [
         *LOG_A_COMPLAINT,
         "/complaint list",
@@ -59,7 +69,10 @@ async def test_a_whole_complaint_through_the_carebot_shell_command(db: Database,
         "2",  # Resolve
         "",  # keep the solution
         "1",  # carried out on the spot
-        "", "", "", "",
+        "",
+        "",
+        "",
+        "",
         "/complaint list open",
     ]
     result = run_cli(["shell"], session, database_url, tmp_path)
@@ -90,7 +103,9 @@ async def test_a_whole_complaint_through_the_carebot_shell_command(db: Database,
     assert row["resolved_at"] is not None
 
 
-async def test_export_as_csv_and_since_a_date(db: Database, database_url: str, tmp_path: Path) -> None:
+async def test_export_as_csv_and_since_a_date(
+    db: Database, database_url: str, tmp_path: Path
+) -> None:
     assert run_cli(["shell"], LOG_A_COMPLAINT, database_url, tmp_path).returncode == 0
     exported = run_cli(["export", "complaints", "--format", "csv"], [], database_url, tmp_path)
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
@@ -106,12 +121,16 @@ async def test_export_as_csv_and_since_a_date(db: Database, database_url: str, t
 async def shell_session(db: Database, settings: Settings, lines: list[str]) -> str:
     clock = OffsetClock()
     out = io.StringIO()
-    shell = Shell(CareBot(db, settings, clock), clock, settings, io.StringIO("\n".join(lines) + "\n"), out)
+    shell = Shell(
+        CareBot(db, settings, clock), clock, settings, io.StringIO("\n".join(lines) + "\n"), out
+    )
     assert await shell.run() == 0
     return out.getvalue()
 
 
-async def test_a_wrong_field_is_asked_again_with_its_message(db: Database, settings: Settings) -> None:
+async def test_a_wrong_field_is_asked_again_with_its_message(
+    db: Database, settings: Settings
+) -> None:
     lines = list(LOG_A_COMPLAINT)
     lines[3] = "12ab"  # a malformed phone
     lines[14] = "-5"  # a negative amount
@@ -124,7 +143,9 @@ async def test_a_wrong_field_is_asked_again_with_its_message(db: Database, setti
     assert out.count("Customer name (required)") == 1  # right fields are not asked again
 
 
-async def test_a_command_inside_a_form_cancels_it_and_runs(db: Database, settings: Settings) -> None:
+async def test_a_command_inside_a_form_cancels_it_and_runs(
+    db: Database, settings: Settings
+) -> None:
     out = await shell_session(db, settings, ["/complaint", "Ravi", "/complaint list"])
     assert "Form cancelled; nothing was saved." in out
     assert "No open complaints" in out
@@ -132,9 +153,18 @@ async def test_a_command_inside_a_form_cancels_it_and_runs(db: Database, setting
 
 async def test_people_roles_and_the_clock(db: Database, settings: Settings) -> None:
     out = await shell_session(
-        db, settings,
-        [*LOG_A_COMPLAINT, "/as Bob", "/complaint show 1", "/clock +3d", "/complaint list overdue",
-         "/clock soon", "9", "/help"],
+        db,
+        settings,
+        [
+            *LOG_A_COMPLAINT,
+            "/as Bob",
+            "/complaint show 1",
+            "/clock +3d",
+            "/complaint list overdue",
+            "/clock soon",
+            "9",
+            "/help",
+        ],
     )
     assert "You are now Bob." in out
     bob_view = out.split("You are now Bob.")[1]
@@ -146,6 +176,8 @@ async def test_people_roles_and_the_clock(db: Database, settings: Settings) -> N
     assert "/as NAME [agent|manager|admin]" in out
 
 
-async def test_end_of_input_in_the_middle_of_a_form_exits_cleanly(db: Database, settings: Settings) -> None:
+async def test_end_of_input_in_the_middle_of_a_form_exits_cleanly(
+    db: Database, settings: Settings
+) -> None:
     out = await shell_session(db, settings, ["/complaint", "Ravi"])
     assert out.rstrip().endswith("Goodbye.")

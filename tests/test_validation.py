@@ -23,7 +23,9 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
         ("01712-345678", "BD", "+8801712345678"),
     ],
 )
-def test_phone_numbers_are_read_in_the_workspace_region(typed: str, region: str, expected: str) -> None:
+def test_phone_numbers_are_read_in_the_workspace_region(
+    typed: str, region: str, expected: str
+) -> None:
     assert parse_phone(typed, region) == expected
 
 
@@ -36,11 +38,15 @@ def test_malformed_phone_numbers_are_refused_with_an_example(typed: str) -> None
 
 
 def test_dates_are_read_in_the_workspace_time_zone() -> None:
-    assert parse_datetime("2026-11-03 14:30", KOLKATA, NOW) == datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    assert parse_datetime("2026-11-03 14:30", KOLKATA, NOW) == datetime(
+        2026, 11, 3, 9, 0, tzinfo=UTC
+    )
     assert parse_datetime("2026-11-03", KOLKATA, NOW) == datetime(2026, 11, 3, 4, 30, tzinfo=UTC)
     assert parse_datetime("+2d", KOLKATA, NOW) == NOW + timedelta(days=2)
     assert parse_datetime("+ 90m", KOLKATA, NOW) == NOW + timedelta(minutes=90)
-    assert parse_datetime("2026-11-03T10:00:00+00:00", KOLKATA, NOW) == datetime(2026, 11, 3, 10, tzinfo=UTC)
+    assert parse_datetime("2026-11-03T10:00:00+00:00", KOLKATA, NOW) == datetime(
+        2026, 11, 3, 10, tzinfo=UTC
+    )
 
 
 @pytest.mark.parametrize("typed", ["tomorrow", "2026-13-01 10:00", "+2y", "32/11/2026"])
@@ -53,7 +59,13 @@ def test_amounts_are_exact_minor_units_of_the_currency() -> None:
     assert parse_amount_minor("150.50", "INR") == 15050
     assert parse_amount_minor("1,50,000", "INR") == 15000000
     assert parse_amount_minor("500", "JPY") == 500
-    for typed, currency in (("1.5", "JPY"), ("0.001", "INR"), ("-1", "USD"), ("NaN", "USD"),
-                            ("ten", "USD"), ("1e12", "USD")):
+    for typed, currency in (
+        ("1.5", "JPY"),
+        ("0.001", "INR"),
+        ("-1", "USD"),
+        ("NaN", "USD"),
+        ("ten", "USD"),
+        ("1e12", "USD"),
+    ):
         with pytest.raises(PydanticCustomError):
             parse_amount_minor(typed, currency)

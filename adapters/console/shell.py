@@ -11,6 +11,8 @@ import logging
 import sys
 from typing import TextIO
 
+from pydantic_core import PydanticCustomError
+
 from adapters.console import render
 from bot.app import CareBot
 from bot.clock import OffsetClock
@@ -21,7 +23,6 @@ from bot.runtime import open_database
 from bot.settings import Settings
 from bot.ui import Audience, Button, Field, FieldKind, Form, Reply
 from bot.validation import parse_datetime
-from pydantic_core import PydanticCustomError
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -149,7 +150,9 @@ class Shell:
         self.buttons = []
         for post in reply.posts:
             note = self.words.to_channel() if post.to is Audience.CHANNEL else None
-            self.say(render.message(post.message, first_button=len(self.buttons) + 1, channel_note=note))
+            self.say(
+                render.message(post.message, first_button=len(self.buttons) + 1, channel_note=note)
+            )
             self.buttons.extend(post.message.buttons)
         if reply.form is not None:
             await self.fill(reply.form)
@@ -190,7 +193,9 @@ class Shell:
         shown = self._label_of(field, default) if default else None
         answer = (
             await self.read(
-                render.prompt(field, self.words.required(), self.words.enter_keeps(shown) if shown else None)
+                render.prompt(
+                    field, self.words.required(), self.words.enter_keeps(shown) if shown else None
+                )
             )
         ).strip()
         if answer.startswith("/"):  # a command ends the form: /cancel, or anything else to run

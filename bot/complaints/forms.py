@@ -29,12 +29,19 @@ def _solution_modes(ctx: Context) -> tuple[Choice, ...]:
 def _compensation_fields(ctx: Context) -> tuple[Field, ...]:
     t = ctx.t
     return (
-        Field("compensation_text", t("Compensation given"), max_length=s.COMPENSATION_TEXT_MAX,
-              hint=t("e.g. replacement sent, 10% voucher")),
-        Field("compensation_amount", t("Compensation amount"), FieldKind.NUMBER,
-              hint=t("e.g. 250 or 99.50")),
-        Field("compensation_currency", t("Currency"), max_length=3,
-              initial=ctx.workspace.currency),
+        Field(
+            "compensation_text",
+            t("Compensation given"),
+            max_length=s.COMPENSATION_TEXT_MAX,
+            hint=t("e.g. replacement sent, 10% voucher"),
+        ),
+        Field(
+            "compensation_amount",
+            t("Compensation amount"),
+            FieldKind.NUMBER,
+            hint=t("e.g. 250 or 99.50"),
+        ),
+        Field("compensation_currency", t("Currency"), max_length=3, initial=ctx.workspace.currency),
     )
 
 
@@ -45,32 +52,76 @@ def create_form(ctx: Context) -> Form:
         form_id=CREATE,
         title=t("Log a complaint"),
         submit_label=t("Save"),
-        intro=t("Record what the customer tells you. Name, address and phone are seen only by "
-                "you, the assigned agent, managers and admins."),
+        intro=t(
+            "Record what the customer tells you. Name, address and phone are seen only by "
+            "you, the assigned agent, managers and admins."
+        ),
         fields=(
             Field("customer_name", t("Customer name"), required=True, max_length=s.NAME_MAX),
-            Field("customer_phone", t("Customer phone"), max_length=s.PHONE_MAX,
-                  hint=t("With +country code, or a local number")),
-            Field("customer_address", t("Customer address"), FieldKind.LONG_TEXT,
-                  max_length=s.ADDRESS_MAX),
-            Field("category", t("Nature of the complaint"), FieldKind.SELECT, required=True,
-                  choices=categories),
-            Field("description", t("What happened"), FieldKind.LONG_TEXT, required=True,
-                  max_length=s.TEXT_MAX),
+            Field(
+                "customer_phone",
+                t("Customer phone"),
+                max_length=s.PHONE_MAX,
+                hint=t("With +country code, or a local number"),
+            ),
+            Field(
+                "customer_address",
+                t("Customer address"),
+                FieldKind.LONG_TEXT,
+                max_length=s.ADDRESS_MAX,
+            ),
+            Field(
+                "category",
+                t("Nature of the complaint"),
+                FieldKind.SELECT,
+                required=True,
+                choices=categories,
+            ),
+            Field(
+                "description",
+                t("What happened"),
+                FieldKind.LONG_TEXT,
+                required=True,
+                max_length=s.TEXT_MAX,
+            ),
             Field("received_by", t("Received by"), FieldKind.USER, initial=ctx.member.external_id),
-            Field("received_at", t("Received at"), FieldKind.DATETIME,
-                  hint=t("Empty means now; or e.g. 2026-12-01 14:30")),
-            Field("solution", t("Solution agreed with the customer"), FieldKind.LONG_TEXT,
-                  max_length=s.TEXT_MAX),
-            Field("solution_mode", t("Was the solution carried out?"), FieldKind.SELECT,
-                  choices=_solution_modes(ctx)),
-            Field("steps", t("Steps being taken (one per line)"), FieldKind.LONG_TEXT,
-                  max_length=s.TEXT_MAX),
-            Field("follow_up_at", t("Follow-up date and time"), FieldKind.DATETIME,
-                  hint=t(DATETIME_HINT)),
+            Field(
+                "received_at",
+                t("Received at"),
+                FieldKind.DATETIME,
+                hint=t("Empty means now; or e.g. 2026-12-01 14:30"),
+            ),
+            Field(
+                "solution",
+                t("Solution agreed with the customer"),
+                FieldKind.LONG_TEXT,
+                max_length=s.TEXT_MAX,
+            ),
+            Field(
+                "solution_mode",
+                t("Was the solution carried out?"),
+                FieldKind.SELECT,
+                choices=_solution_modes(ctx),
+            ),
+            Field(
+                "steps",
+                t("Steps being taken (one per line)"),
+                FieldKind.LONG_TEXT,
+                max_length=s.TEXT_MAX,
+            ),
+            Field(
+                "follow_up_at",
+                t("Follow-up date and time"),
+                FieldKind.DATETIME,
+                hint=t(DATETIME_HINT),
+            ),
             *_compensation_fields(ctx),
-            Field("prevention", t("How to avoid this in future"), FieldKind.LONG_TEXT,
-                  max_length=s.TEXT_MAX),
+            Field(
+                "prevention",
+                t("How to avoid this in future"),
+                FieldKind.LONG_TEXT,
+                max_length=s.TEXT_MAX,
+            ),
         ),
     )
 
@@ -86,8 +137,15 @@ def step_form(ctx: Context, number: int) -> Form:
         title=t("Add a step"),
         submit_label=t("Add"),
         state=_for(number),
-        fields=(Field("text", t("Step being taken"), FieldKind.LONG_TEXT, required=True,
-                      max_length=s.STEP_MAX),),
+        fields=(
+            Field(
+                "text",
+                t("Step being taken"),
+                FieldKind.LONG_TEXT,
+                required=True,
+                max_length=s.STEP_MAX,
+            ),
+        ),
     )
 
 
@@ -99,13 +157,29 @@ def resolve_form(ctx: Context, number: int, solution: str | None, prevention: st
         submit_label=t("Resolve"),
         state=_for(number),
         fields=(
-            Field("solution", t("Solution agreed with the customer"), FieldKind.LONG_TEXT,
-                  required=True, max_length=s.TEXT_MAX, initial=solution),
-            Field("solution_mode", t("Was the solution carried out?"), FieldKind.SELECT,
-                  required=True, choices=_solution_modes(ctx)),
+            Field(
+                "solution",
+                t("Solution agreed with the customer"),
+                FieldKind.LONG_TEXT,
+                required=True,
+                max_length=s.TEXT_MAX,
+                initial=solution,
+            ),
+            Field(
+                "solution_mode",
+                t("Was the solution carried out?"),
+                FieldKind.SELECT,
+                required=True,
+                choices=_solution_modes(ctx),
+            ),
             *_compensation_fields(ctx),
-            Field("prevention", t("How to avoid this in future"), FieldKind.LONG_TEXT,
-                  max_length=s.TEXT_MAX, initial=prevention),
+            Field(
+                "prevention",
+                t("How to avoid this in future"),
+                FieldKind.LONG_TEXT,
+                max_length=s.TEXT_MAX,
+                initial=prevention,
+            ),
         ),
     )
 
@@ -119,8 +193,13 @@ def follow_up_form(ctx: Context, number: int) -> Form:
         state=_for(number),
         intro=t("Check with the customer that they are satisfied. You will be reminded."),
         fields=(
-            Field("due_at", t("Follow-up date and time"), FieldKind.DATETIME, required=True,
-                  hint=t(DATETIME_HINT)),
+            Field(
+                "due_at",
+                t("Follow-up date and time"),
+                FieldKind.DATETIME,
+                required=True,
+                hint=t(DATETIME_HINT),
+            ),
             Field("note", t("What to check"), FieldKind.LONG_TEXT, max_length=s.NOTE_MAX),
         ),
     )
@@ -134,13 +213,22 @@ def follow_up_done_form(ctx: Context, number: int) -> Form:
         submit_label=t("Save"),
         state=_for(number),
         fields=(
-            Field("outcome", t("Is the customer satisfied?"), FieldKind.SELECT, required=True,
-                  choices=(
-                      Choice(s.FollowUpOutcome.SATISFIED.value, t("Yes, satisfied")),
-                      Choice(s.FollowUpOutcome.NOT_SATISFIED.value, t("No, not satisfied")),
-                  )),
-            Field("note", t("What could we have done better?"), FieldKind.LONG_TEXT,
-                  max_length=s.NOTE_MAX),
+            Field(
+                "outcome",
+                t("Is the customer satisfied?"),
+                FieldKind.SELECT,
+                required=True,
+                choices=(
+                    Choice(s.FollowUpOutcome.SATISFIED.value, t("Yes, satisfied")),
+                    Choice(s.FollowUpOutcome.NOT_SATISFIED.value, t("No, not satisfied")),
+                ),
+            ),
+            Field(
+                "note",
+                t("What could we have done better?"),
+                FieldKind.LONG_TEXT,
+                max_length=s.NOTE_MAX,
+            ),
         ),
     )
 

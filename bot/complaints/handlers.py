@@ -41,7 +41,9 @@ def form_context(ctx: Context) -> FormContext:
     )
 
 
-def validate(ctx: Context, model: type[Model], form: Form, values: Mapping[str, str | None]) -> Model:
+def validate(
+    ctx: Context, model: type[Model], form: Form, values: Mapping[str, str | None]
+) -> Model:
     """The whole form, or InvalidForm with one message per wrong field (and what was typed)."""
     try:
         return model.model_validate(dict(values), context=form_context(ctx))
@@ -200,7 +202,10 @@ async def categories_command(ctx: Context, rest: str) -> Reply:
 
 @router.form(forms.CREATE)
 async def submit_complaint(
-    ctx: Context, values: Mapping[str, str | None], _state: Mapping[str, str], delivery_id: str | None
+    ctx: Context,
+    values: Mapping[str, str | None],
+    _state: Mapping[str, str],
+    delivery_id: str | None,
 ) -> Reply:
     data = validate(ctx, ComplaintIn, forms.create_form(ctx), values)
     complaint = await service.create(ctx, data=data, idempotency_key=delivery_id)
@@ -234,14 +239,18 @@ async def resolve_action(ctx: Context, _action: str, value: str) -> Reply:
     complaint = await _complaint(ctx, value)
     if complaint.status == service.RESOLVED:
         raise UserError(N_("Complaint #{number} is already resolved."), number=complaint.number)
-    return Reply(form=forms.resolve_form(ctx, complaint.number, complaint.solution, complaint.prevention))
+    return Reply(
+        form=forms.resolve_form(ctx, complaint.number, complaint.solution, complaint.prevention)
+    )
 
 
 @router.action("complaint.reopen")
 async def reopen_action(ctx: Context, _action: str, value: str) -> Reply:
     complaint = await _complaint(ctx, value)
     await service.reopen(ctx, complaint=complaint)
-    return changed(ctx, complaint, ctx.t("Complaint #{number} is open again.").format(number=complaint.number))
+    return changed(
+        ctx, complaint, ctx.t("Complaint #{number} is open again.").format(number=complaint.number)
+    )
 
 
 @router.action("complaint.follow_up")
@@ -279,7 +288,9 @@ async def submit_step(
     complaint = await _complaint(ctx, state)
     data = validate(ctx, StepIn, forms.step_form(ctx, complaint.number), values)
     await service.add_step(ctx, complaint=complaint, data=data)
-    return changed(ctx, complaint, ctx.t("Step added to complaint #{number}.").format(number=complaint.number))
+    return changed(
+        ctx, complaint, ctx.t("Step added to complaint #{number}.").format(number=complaint.number)
+    )
 
 
 @router.form(forms.RESOLVE)
@@ -290,7 +301,9 @@ async def submit_resolve(
     form = forms.resolve_form(ctx, complaint.number, complaint.solution, complaint.prevention)
     data = validate(ctx, ResolveIn, form, values)
     await service.resolve(ctx, complaint=complaint, data=data)
-    return changed(ctx, complaint, ctx.t("Complaint #{number} is resolved.").format(number=complaint.number))
+    return changed(
+        ctx, complaint, ctx.t("Complaint #{number} is resolved.").format(number=complaint.number)
+    )
 
 
 @router.form(forms.FOLLOW_UP)
@@ -301,7 +314,9 @@ async def submit_follow_up(
     data = validate(ctx, FollowUpIn, forms.follow_up_form(ctx, complaint.number), values)
     await service.schedule_follow_up(ctx, complaint=complaint, data=data)
     note = ctx.t("Follow-up for complaint #{number} set for {when}.")
-    return changed(ctx, complaint, note.format(number=complaint.number, when=ctx.t.datetime(data.due_at)))
+    return changed(
+        ctx, complaint, note.format(number=complaint.number, when=ctx.t.datetime(data.due_at))
+    )
 
 
 @router.form(forms.FOLLOW_UP_DONE)
@@ -325,4 +340,3 @@ async def submit_assign(
     assignee = await service.assign(ctx, complaint=complaint, assignee_external_id=data.assignee)
     note = ctx.t("Complaint #{number} is assigned to {name}.")
     return changed(ctx, complaint, note.format(number=complaint.number, name=assignee.display_name))
-

@@ -18,7 +18,7 @@ from bot.complaints.schemas import (
     StepIn,
 )
 from bot.context import Context, Role
-from bot.errors import Forbidden, NotFound, UserError
+from bot.errors import NotFound, UserError
 from bot.i18n import N_
 from bot.members import member_by_external_id
 from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp, Member
@@ -74,7 +74,9 @@ async def _next_number(ctx: Context) -> int:
     return number
 
 
-async def create(ctx: Context, *, data: ComplaintIn, idempotency_key: str | None = None) -> Complaint:
+async def create(
+    ctx: Context, *, data: ComplaintIn, idempotency_key: str | None = None
+) -> Complaint:
     """Log a complaint. A repeated delivery (same key) returns the complaint already logged."""
     if idempotency_key:
         existing = await ctx.session.scalar(
@@ -134,9 +136,13 @@ async def create(ctx: Context, *, data: ComplaintIn, idempotency_key: str | None
             )
         ).one()
     for line in data.step_lines():
-        ctx.session.add(ComplaintStep(complaint_id=complaint.id, text=line, by_id=ctx.member.id, at=now))
+        ctx.session.add(
+            ComplaintStep(complaint_id=complaint.id, text=line, by_id=ctx.member.id, at=now)
+        )
     if data.follow_up_at:
-        ctx.session.add(FollowUp(complaint_id=complaint.id, due_at=data.follow_up_at, created_at=now))
+        ctx.session.add(
+            FollowUp(complaint_id=complaint.id, due_at=data.follow_up_at, created_at=now)
+        )
     audit(ctx, "created", complaint, number=complaint.number, status=complaint.status)
     return complaint
 
@@ -165,7 +171,9 @@ def _touch(ctx: Context, complaint: Complaint) -> None:
 
 async def add_step(ctx: Context, *, complaint: Complaint, data: StepIn) -> ComplaintStep:
     assert data.text is not None
-    step = ComplaintStep(complaint_id=complaint.id, text=data.text, by_id=ctx.member.id, at=ctx.now())
+    step = ComplaintStep(
+        complaint_id=complaint.id, text=data.text, by_id=ctx.member.id, at=ctx.now()
+    )
     ctx.session.add(step)
     _touch(ctx, complaint)
     audit(ctx, "step_added", complaint, text=data.text)
@@ -173,7 +181,9 @@ async def add_step(ctx: Context, *, complaint: Complaint, data: StepIn) -> Compl
 
 
 async def assign(ctx: Context, *, complaint: Complaint, assignee_external_id: str) -> Member:
-    assignee = await member_by_external_id(ctx.session, ctx.workspace, assignee_external_id, ctx.clock)
+    assignee = await member_by_external_id(
+        ctx.session, ctx.workspace, assignee_external_id, ctx.clock
+    )
     changes: dict[str, list[Any]] = {}
     _set(complaint, changes, assigned_to_id=assignee.id)
     if changes:
@@ -209,10 +219,14 @@ async def schedule_follow_up(ctx: Context, *, complaint: Complaint, data: Follow
     return follow_up
 
 
-async def complete_follow_up(ctx: Context, *, complaint: Complaint, data: FollowUpDoneIn) -> FollowUp:
+async def complete_follow_up(
+    ctx: Context, *, complaint: Complaint, data: FollowUpDoneIn
+) -> FollowUp:
     pending = await _scheduled_follow_ups(ctx, complaint)
     if not pending:
-        raise UserError(N_("Complaint #{number} has no follow-up scheduled."), number=complaint.number)
+        raise UserError(
+            N_("Complaint #{number} has no follow-up scheduled."), number=complaint.number
+        )
     assert data.outcome is not None
     now = ctx.now()
     for follow_up in pending:
@@ -272,25 +286,19 @@ async def toggle_checklist(ctx: Context, *, complaint: Complaint, step: str) -> 
     return done
 
 
-def require_personal_access(ctx: Context, complaint: Complaint) -> None:
-    if not can_see_personal_data(ctx, complaint):
-        raise Forbidden(
-            N_("Only the agent who logged or holds complaint #{number}, managers and admins can do this."),
-            number=complaint.number,
-        )
-
-
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _base(ctx: Context) -> Select[tuple[Complaint]]:
+def _base(ctx: Context) -> Select[Complaint]:
     return select(Complaint).where(Complaint.workspace_id == ctx.workspace.id)
 
 
 LIST_LIMIT = 50
 
 
-async def list_complaints(ctx: Context, *, view: str, category: str | None = None) -> Sequence[Complaint]:
+async def list_complaints(
+    ctx: Context, *, view: str, category: str | None = None
+) -> Sequence[Complaint]:
     """open | mine | overdue | all | category: newest first, at most LIST_LIMIT."""
     query = _base(ctx)
     if view == "open":
@@ -305,10 +313,14 @@ async def list_complaints(ctx: Context, *, view: str, category: str | None = Non
         )
     elif view == "overdue":
         query = query.where(Complaint.follow_up_at.is_not(None), Complaint.follow_up_at < ctx.now())
-        return (await ctx.session.scalars(query.order_by(Complaint.follow_up_at).limit(LIST_LIMIT))).all()
+        return (
+            await ctx.session.scalars(query.order_by(Complaint.follow_up_at).limit(LIST_LIMIT))
+        ).all()
     elif view == "category":
         query = query.where(Complaint.category == category)
-    return (await ctx.session.scalars(query.order_by(Complaint.number.desc()).limit(LIST_LIMIT))).all()
+    return (
+        await ctx.session.scalars(query.order_by(Complaint.number.desc()).limit(LIST_LIMIT))
+    ).all()
 
 
 async def search(ctx: Context, *, name: str | None, phone: str | None) -> Sequence[Complaint]:
@@ -317,8 +329,12 @@ async def search(ctx: Context, *, name: str | None, phone: str | None) -> Sequen
         query = query.where(Complaint.customer_phone == phone)
     elif name:
         escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(func.lower(Complaint.customer_name).like(f"%{escaped.lower()}%", escape="\\"))
-    return (await ctx.session.scalars(query.order_by(Complaint.number.desc()).limit(LIST_LIMIT))).all()
+        query = query.where(
+            func.lower(Complaint.customer_name).like(f"%{escaped.lower()}%", escape="\\")
+        )
+    return (
+        await ctx.session.scalars(query.order_by(Complaint.number.desc()).limit(LIST_LIMIT))
+    ).all()
 
 
 async def earlier_from_same_customer(ctx: Context, *, complaint: Complaint) -> Sequence[Complaint]:
@@ -334,7 +350,9 @@ async def earlier_from_same_customer(ctx: Context, *, complaint: Complaint) -> S
 async def steps(ctx: Context, *, complaint: Complaint) -> Sequence[ComplaintStep]:
     return (
         await ctx.session.scalars(
-            select(ComplaintStep).where(ComplaintStep.complaint_id == complaint.id).order_by(ComplaintStep.at, ComplaintStep.id)
+            select(ComplaintStep)
+            .where(ComplaintStep.complaint_id == complaint.id)
+            .order_by(ComplaintStep.at, ComplaintStep.id)
         )
     ).all()
 

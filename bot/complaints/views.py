@@ -110,10 +110,14 @@ def details(
 ) -> Message:
     """Everything about one complaint, for the person who asked (shown only to them)."""
     t = ctx.t
+    customer: tuple[tuple[str, str], ...]
     if personal:
         customer = (
             (t("Name"), complaint.customer_name),
-            (t("Phone"), display_phone(complaint.customer_phone) if complaint.customer_phone else "—"),
+            (
+                t("Phone"),
+                display_phone(complaint.customer_phone) if complaint.customer_phone else "—",
+            ),
             (t("Address"), complaint.customer_address or "—"),
         )
     else:
@@ -130,7 +134,10 @@ def details(
                 (t("Nature"), category_label(complaint.category, t)),
                 (t("Received by"), complaint.received_by.display_name),
                 (t("Received"), t.datetime(complaint.received_at)),
-                (t("Assigned to"), complaint.assigned_to.display_name if complaint.assigned_to else "—"),
+                (
+                    t("Assigned to"),
+                    complaint.assigned_to.display_name if complaint.assigned_to else "—",
+                ),
                 (t("Resolved"), t.datetime(complaint.resolved_at)),
             ),
         ),
@@ -262,6 +269,8 @@ def search_results(ctx: Context, complaints: Sequence[Complaint]) -> Message:
         return Message(text=t("No complaint matches."))
     lines = []
     for c in complaints:
-        name = c.customer_name if service.can_see_personal_data(ctx, c) else mask_name(c.customer_name)
+        name = (
+            c.customer_name if service.can_see_personal_data(ctx, c) else mask_name(c.customer_name)
+        )
         lines.append(f"{line(c, t)} · {name}")
     return Message(text=t("Complaints found"), sections=(Section(body="\n".join(lines)),))
