@@ -18,7 +18,7 @@ from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
 DOMAIN = "carebot"
@@ -74,6 +74,3 @@ class Translator:
 
     def money(self, amount: Decimal, currency: str) -> str:
         return str(format_currency(amount, currency, locale=self.locale))
-
-    def number(self, value: Decimal | float | int) -> str:
-        return str(format_decimal(value, locale=self.locale))

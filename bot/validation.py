@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -238,8 +237,3 @@ def parse_amount_minor(raw: str, currency: str) -> int:
 
 def minor_to_amount(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-get_currency_precision(currency))
-
-
-def raw(values: Mapping[str, str | None], name: str) -> str | None:
-    value = values.get(name)
-    return value if value is None or value.strip() else None

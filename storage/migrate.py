@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -20,21 +21,21 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def _run(engine: AsyncEngine, migrate: Callable[[Config], None]) -> None:
+    """Runs an Alembic command on the engine's connection, in one transaction."""
+
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        migrate(config)
 
     async with engine.begin() as connection:
         await connection.run_sync(run)
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    await _run(engine, lambda config: command.upgrade(config, revision))
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
-    def run(connection: Connection) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    await _run(engine, lambda config: command.downgrade(config, revision))

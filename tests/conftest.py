@@ -30,21 +30,11 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday morning
 
 
-async def _create_pg_database(admin_url: str, name: str) -> str:
+async def _admin(admin_url: str, statement: str) -> None:
     engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await engine.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_pg_database(admin_url: str, name: str) -> None:
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            await connection.execute(text(statement))
     finally:
         await engine.dispose()
 
@@ -80,12 +70,13 @@ def database_url(
     assert PG_URL is not None
     name = f"carebot_test_{uuid.uuid4().hex[:10]}"
     # An unreachable server fails the run loudly: it is an error here, never a skip.
-    url = asyncio.run(_create_pg_database(PG_URL, name))
+    asyncio.run(_admin(PG_URL, f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     try:
         asyncio.run(_migrate(url))
         yield url
     finally:
-        asyncio.run(_drop_pg_database(PG_URL, name))
+        asyncio.run(_admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _empty_tables(db: Database) -> None:
