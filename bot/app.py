@@ -11,6 +11,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.complaints.handlers
@@ -24,10 +25,25 @@ from bot.router import router
 from bot.settings import Settings
 from bot.ui import Reply
 from storage.db import Database
+from storage.models import Delivery
 
 log = logging.getLogger(__name__)
 
 UNKNOWN = N_("I don't know that. Type /help to see what I can do.")
+
+
+async def first_delivery(ctx: Context, key: str) -> bool:
+    """Claims a submission's key in the event's transaction; False if it was handled before.
+
+    The unique key makes a concurrent duplicate wait for the first and then fail here, so
+    the two can never both save.
+    """
+    try:
+        async with ctx.session.begin_nested():
+            ctx.session.add(Delivery(workspace_id=ctx.workspace.id, key=key, at=ctx.now()))
+    except IntegrityError:
+        return False
+    return True
 
 
 class CareBot:
@@ -60,7 +76,13 @@ class CareBot:
         handler = router.forms.get(form_id)
         if handler is None:
             return Reply.text(Translator(actor.locale or self.settings.default_locale)(UNKNOWN))
-        return await self._run(actor, lambda ctx: handler(ctx, values, state or {}, delivery_id))
+
+        async def handle(ctx: Context) -> Reply:
+            if delivery_id and not await first_delivery(ctx, delivery_id):
+                return Reply()  # handled already: a retry or a double click changes nothing
+            return await handler(ctx, values, state or {}, delivery_id)
+
+        return await self._run(actor, handle)
 
     async def context(self, session: AsyncSession, actor: Actor) -> Context:
         workspace = await workspace_for(session, actor, self.settings, self.clock)

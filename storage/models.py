@@ -77,7 +77,6 @@ class Complaint(Base):
     __tablename__ = "complaints"
     __table_args__ = (
         UniqueConstraint("workspace_id", "number"),
-        UniqueConstraint("workspace_id", "idempotency_key"),
         Index("ix_complaints_workspace_phone", "workspace_id", "customer_phone"),
         Index("ix_complaints_workspace_status", "workspace_id", "status"),
     )
@@ -85,7 +84,6 @@ class Complaint(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    idempotency_key: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16), default="open")
     # 1. customer (personal data)
     customer_name: Mapped[str] = mapped_column(String(100))
@@ -153,6 +151,18 @@ class FollowUp(Base):
     done_at: Mapped[datetime | None]
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime]
+
+
+class Delivery(Base):
+    """A form submission already handled: a platform's retry or a double click finds it here."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
 
 
 class AuditEvent(Base):

@@ -133,7 +133,7 @@ async def test_numbers_are_per_workspace_and_never_repeat_under_concurrency(
     assert numbers[-1] == 1
 
 
-async def test_a_repeated_delivery_logs_the_complaint_once(
+async def test_a_repeated_delivery_saves_and_posts_once(
     carebot: CareBot, db: Database, asha: Actor
 ) -> None:
     first = await log_complaint(carebot, asha, delivery_id="view-123")
@@ -141,11 +141,19 @@ async def test_a_repeated_delivery_logs_the_complaint_once(
     both = await asyncio.gather(
         *(log_complaint(carebot, asha, delivery_id="view-9") for _ in range(5))
     )
+    steps = await asyncio.gather(
+        *(
+            carebot.submit(asha, "complaint.step", {"text": "Called"}, {"number": "1"}, "v-7")
+            for _ in range(3)
+        )
+    )
 
-    assert first.posts[1].message.text == again.posts[1].message.text
-    assert all("#2" in r.posts[1].message.text for r in both)
+    assert "#1" in first.posts[1].message.text
+    assert again.posts == () and again.errors is None  # nothing to post twice
+    assert sum(1 for r in both if r.posts) == 1
+    assert sum(1 for r in steps if r.posts) == 1
     assert await count(db, Complaint) == 2
-    assert await count(db, ComplaintStep) == 4
+    assert await count(db, ComplaintStep) == 5  # 2 + 2 from the forms, 1 added once
 
 
 async def test_solved_on_the_spot_is_resolved_at_once(

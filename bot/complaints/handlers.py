@@ -205,10 +205,10 @@ async def submit_complaint(
     ctx: Context,
     values: Mapping[str, str | None],
     _state: Mapping[str, str],
-    delivery_id: str | None,
+    _delivery_id: str | None,
 ) -> Reply:
     data = validate(ctx, ComplaintIn, forms.create_form(ctx), values)
-    complaint = await service.create(ctx, data=data, idempotency_key=delivery_id)
+    complaint = await service.create(ctx, data=data)
     await ctx.session.flush()
     await ctx.session.refresh(complaint, ["received_by", "assigned_to"])
     note = ctx.t("Complaint #{number} is logged. Type /complaint show {number} for details.")

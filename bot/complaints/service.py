@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from bot.complaints.schemas import (
     ComplaintIn,
@@ -74,19 +73,8 @@ async def _next_number(ctx: Context) -> int:
     return number
 
 
-async def create(
-    ctx: Context, *, data: ComplaintIn, idempotency_key: str | None = None
-) -> Complaint:
-    """Log a complaint. A repeated delivery (same key) returns the complaint already logged."""
-    if idempotency_key:
-        existing = await ctx.session.scalar(
-            select(Complaint).where(
-                Complaint.workspace_id == ctx.workspace.id,
-                Complaint.idempotency_key == idempotency_key,
-            )
-        )
-        if existing is not None:
-            return existing
+async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
+    """Log a complaint with its first steps and follow-up."""
     receiver = ctx.member
     if data.received_by and data.received_by != ctx.member.external_id:
         receiver = await member_by_external_id(
@@ -94,47 +82,33 @@ async def create(
         )
     now = ctx.now()
     on_the_spot = data.solution_mode is SolutionMode.ON_THE_SPOT
-    try:
-        async with ctx.session.begin_nested():
-            complaint = Complaint(
-                workspace_id=ctx.workspace.id,
-                number=await _next_number(ctx),
-                idempotency_key=idempotency_key,
-                status=RESOLVED if on_the_spot else OPEN,
-                customer_name=data.customer_name,
-                customer_address=data.customer_address,
-                customer_phone=data.customer_phone,
-                received_by_id=receiver.id,
-                received_at=data.received_at or now,
-                resolved_at=now if on_the_spot else None,
-                category=data.category,
-                description=data.description,
-                solution=data.solution,
-                solution_mode=data.solution_mode.value if data.solution_mode else None,
-                follow_up_at=data.follow_up_at,
-                compensation_text=data.compensation_text,
-                compensation_minor=data.compensation_minor,
-                compensation_currency=data.compensation_currency
-                if data.compensation_minor is not None or data.compensation_text
-                else None,
-                prevention=data.prevention,
-                checklist={},
-                created_at=now,
-                updated_at=now,
-            )
-            ctx.session.add(complaint)
-            await ctx.session.flush()
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        return (
-            await ctx.session.scalars(
-                select(Complaint).where(
-                    Complaint.workspace_id == ctx.workspace.id,
-                    Complaint.idempotency_key == idempotency_key,
-                )
-            )
-        ).one()
+    complaint = Complaint(
+        workspace_id=ctx.workspace.id,
+        number=await _next_number(ctx),
+        status=RESOLVED if on_the_spot else OPEN,
+        customer_name=data.customer_name,
+        customer_address=data.customer_address,
+        customer_phone=data.customer_phone,
+        received_by_id=receiver.id,
+        received_at=data.received_at or now,
+        resolved_at=now if on_the_spot else None,
+        category=data.category,
+        description=data.description,
+        solution=data.solution,
+        solution_mode=data.solution_mode.value if data.solution_mode else None,
+        follow_up_at=data.follow_up_at,
+        compensation_text=data.compensation_text,
+        compensation_minor=data.compensation_minor,
+        compensation_currency=data.compensation_currency
+        if data.compensation_minor is not None or data.compensation_text
+        else None,
+        prevention=data.prevention,
+        checklist={},
+        created_at=now,
+        updated_at=now,
+    )
+    ctx.session.add(complaint)
+    await ctx.session.flush()
     for line in data.step_lines():
         ctx.session.add(
             ComplaintStep(complaint_id=complaint.id, text=line, by_id=ctx.member.id, at=now)

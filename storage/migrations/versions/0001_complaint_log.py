@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 02:00:04.906396
+Create Date: 2026-11-23 02:13:10.572560
 """
 
 from collections.abc import Sequence
@@ -37,6 +37,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_workspaces')),
     sa.UniqueConstraint('platform', 'external_id', name=op.f('uq_workspaces_platform_external_id'))
     )
+    op.create_table('deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], name=op.f('fk_deliveries_workspace_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deliveries')),
+    sa.UniqueConstraint('workspace_id', 'key', name=op.f('uq_deliveries_workspace_id_key'))
+    )
     op.create_table('members',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('workspace_id', sa.Integer(), nullable=False),
@@ -53,7 +62,6 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('workspace_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
-    sa.Column('idempotency_key', sa.String(length=128), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('customer_name', sa.String(length=100), nullable=False),
     sa.Column('customer_address', sa.String(length=300), nullable=True),
@@ -78,7 +86,6 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['received_by_id'], ['members.id'], name=op.f('fk_complaints_received_by_id_members')),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], name=op.f('fk_complaints_workspace_id_workspaces'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaints')),
-    sa.UniqueConstraint('workspace_id', 'idempotency_key', name=op.f('uq_complaints_workspace_id_idempotency_key')),
     sa.UniqueConstraint('workspace_id', 'number', name=op.f('uq_complaints_workspace_id_number'))
     )
     with op.batch_alter_table('complaints', schema=None) as batch_op:
@@ -156,5 +163,6 @@ def downgrade() -> None:
 
     op.drop_table('complaints')
     op.drop_table('members')
+    op.drop_table('deliveries')
     op.drop_table('workspaces')
     # ### end Alembic commands ###
