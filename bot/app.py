@@ -11,11 +11,13 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.complaints.handlers
-import bot.help  # noqa: F401 - registers its handlers on the router
+import bot.help
+import bot.home
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
 from bot.errors import InvalidForm, UserError
@@ -25,7 +27,7 @@ from bot.router import router
 from bot.settings import Settings
 from bot.ui import Reply
 from storage.db import Database
-from storage.models import Delivery
+from storage.models import Delivery, PostedMessage
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,11 @@ async def first_delivery(ctx: Context, key: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+async def _recorded(ctx: Context, channel: str | None, error: str) -> Reply:
+    await bot.home.record_failure(ctx, channel=channel, error=error)
+    return Reply()
 
 
 class CareBot:
@@ -83,6 +90,35 @@ class CareBot:
             return await handler(ctx, values, state or {}, delivery_id)
 
         return await self._run(actor, handle)
+
+    async def record_failure(self, actor: Actor, channel: str | None, error: str) -> None:
+        """A post the platform refused for good, kept for the workspace's admins."""
+        await self._run(actor, lambda ctx: _recorded(ctx, channel, error))
+
+    async def posted(self, actor: Actor, ref: str) -> tuple[str, str] | None:
+        """(channel, message id) of the message posted earlier under `ref`, if any."""
+        async with self.db.session() as session:
+            workspace = await workspace_for(session, actor, self.settings, self.clock)
+            row = await session.scalar(
+                select(PostedMessage).where(
+                    PostedMessage.workspace_id == workspace.id, PostedMessage.ref == ref
+                )
+            )
+            await session.commit()
+            return (row.channel, row.message_id) if row else None
+
+    async def remember_post(self, actor: Actor, ref: str, channel: str, message_id: str) -> None:
+        async with self.db.session() as session, session.begin():
+            workspace = await workspace_for(session, actor, self.settings, self.clock)
+            row = await session.scalar(
+                select(PostedMessage).where(
+                    PostedMessage.workspace_id == workspace.id, PostedMessage.ref == ref
+                )
+            )
+            if row is None:
+                row = PostedMessage(workspace_id=workspace.id, ref=ref, channel="", message_id="")
+                session.add(row)
+            row.channel, row.message_id, row.at = channel, message_id, self.clock.now()
 
     async def context(self, session: AsyncSession, actor: Actor) -> Context:
         workspace = await workspace_for(session, actor, self.settings, self.clock)

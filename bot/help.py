@@ -18,7 +18,9 @@ async def help_command(ctx: Context, _text: str) -> Reply:
             text=t("What carebot can do"),
             sections=(
                 *complaints.sections,
-                Section(body=t("/help — this list")),
+                Section(
+                    body=t("/home — your open complaints and follow-ups due\n/help — this list")
+                ),
             ),
         )
     )

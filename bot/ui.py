@@ -111,8 +111,12 @@ class Audience(StrEnum):
 
 @dataclass(frozen=True)
 class Post:
+    """A message and who reads it. `channel` names the workspace's configured channel for
+    channel posts; None means the channel the conversation is in."""
+
     message: Message
     to: Audience = Audience.ACTOR
+    channel: str | None = None
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,33 @@ class Delivery(Base):
     at: Mapped[datetime]
 
 
+class PostedMessage(Base):
+    """Where a message with a ref (a complaint's card) was posted, so it is edited in place."""
+
+    __tablename__ = "posted_messages"
+    __table_args__ = (UniqueConstraint("workspace_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    ref: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+
+
+class DeliveryFailure(Base):
+    """A post the platform refused for good (channel gone, bot removed): shown to admins."""
+
+    __tablename__ = "delivery_failures"
+    __table_args__ = (Index("ix_delivery_failures_workspace_at", "workspace_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+
+
 class AuditEvent(Base):
     """Every change (and every view of personal data): who, when, what."""
 

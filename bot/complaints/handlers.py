@@ -8,7 +8,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.categories import category_label
-from bot.complaints import forms, service, views
+from bot.complaints import forms, schemas, service, views
 from bot.complaints.schemas import (
     AssignIn,
     ComplaintIn,
@@ -62,7 +62,7 @@ def changed(ctx: Context, complaint: Complaint, note: str) -> Reply:
     """After a change: the card is updated where it was posted, and the actor is told."""
     return Reply(
         posts=(
-            Post(views.card(ctx, complaint), Audience.CHANNEL),
+            Post(views.card(ctx, complaint), Audience.CHANNEL, ctx.workspace.complaints_channel),
             Post(Message(text=note), Audience.ACTOR),
         )
     )
@@ -85,6 +85,8 @@ async def complaint_command(ctx: Context, text: str) -> Reply:
         return await search_command(ctx, rest)
     if verb == "categories":
         return await categories_command(ctx, rest)
+    if verb == "channel":
+        return channel_command(ctx, rest.lower())
     if verb == "help":
         return Reply.say(help_message(ctx))
     raise UserError(N_("Unknown subcommand “{verb}”. Type /complaint help."), verb=verb)
@@ -104,6 +106,7 @@ def help_message(ctx: Context) -> Message:
                         t("/complaint show N — everything about complaint #N"),
                         t("/complaint search NAME-OR-PHONE — find a customer's complaints"),
                         t("/complaint categories [add|remove NAME] — the kinds of complaint"),
+                        t("/complaint channel here|off — where complaint cards are posted"),
                     )
                 )
             ),
@@ -175,8 +178,7 @@ async def categories_command(ctx: Context, rest: str) -> Reply:
     verb, _, name = rest.partition(" ")
     verb, name = verb.lower(), name.strip()
     if verb in ("add", "remove"):
-        if ctx.role not in (Role.MANAGER, Role.ADMIN):
-            raise Forbidden(N_("Only managers and admins can change the categories."))
+        require_manager(ctx)
         if not name or len(name) > CATEGORY_MAX:
             raise UserError(N_("Give a category name of 1 to {max} characters."), max=CATEGORY_MAX)
         current = list(ctx.workspace.categories)
@@ -195,6 +197,33 @@ async def categories_command(ctx: Context, rest: str) -> Reply:
     return Reply.say(
         Message(text=t("Complaint categories"), sections=(Section(body="\n".join(labels)),))
     )
+
+
+def require_manager(ctx: Context) -> None:
+    if ctx.role not in (Role.MANAGER, Role.ADMIN):
+        raise Forbidden(N_("Only managers and admins can change this."))
+
+
+def channel_command(ctx: Context, where: str) -> Reply:
+    """Cards go to one channel of the workspace's choosing, or where each command is typed."""
+    t = ctx.t
+    if where == "here":
+        require_manager(ctx)
+        if ctx.actor.is_dm or not ctx.actor.channel_id:
+            raise UserError(N_("Type this in the channel that should receive complaint cards."))
+        ctx.workspace.complaints_channel = ctx.actor.channel_id
+        service.audit(ctx, "channel", None, channel=ctx.actor.channel_id)
+        return Reply.text(t("Complaint cards will be posted in this channel."))
+    if where == "off":
+        require_manager(ctx)
+        ctx.workspace.complaints_channel = None
+        service.audit(ctx, "channel", None, channel=None)
+        return Reply.text(t("Complaint cards will be posted where each complaint is logged."))
+    if where:
+        raise UserError(N_("Use /complaint channel here, or /complaint channel off."))
+    if ctx.workspace.complaints_channel:
+        return Reply.text(t("Complaint cards are posted in a channel chosen by a manager."))
+    return Reply.text(t("Complaint cards are posted where each complaint is logged."))
 
 
 # --- the create form ----------------------------------------------------------------------------
@@ -221,6 +250,18 @@ async def submit_complaint(
 async def _complaint(ctx: Context, value: str | Mapping[str, str]) -> Complaint:
     raw = value.get("number", "") if isinstance(value, Mapping) else value
     return await service.get(ctx, number=parse_number(raw))
+
+
+@router.action("complaint.new")
+async def new_action(ctx: Context, _action: str, _value: str) -> Reply:
+    return Reply(form=forms.create_form(ctx))
+
+
+@router.action("complaint.from_message")
+async def from_message_action(ctx: Context, _action: str, text: str) -> Reply:
+    """A chat message turned into a complaint: its text becomes what happened."""
+    form = forms.create_form(ctx)
+    return Reply(form=form.with_values({"description": text.strip()[: schemas.TEXT_MAX] or None}))
 
 
 @router.action("complaint.details")

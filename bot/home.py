@@ -1,0 +1,69 @@
+"""The home view (Slack's App Home, `/home` in the shell): my work at a glance."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.complaints import service, views
+from bot.context import Context, Role
+from bot.router import router
+from bot.ui import Button, ButtonStyle, Message, Reply, Section
+from storage.models import DeliveryFailure
+
+DUE_SOON = timedelta(hours=24)
+FAILURES_SHOWN = 5
+
+
+@router.command("home")
+async def home_command(ctx: Context, _text: str) -> Reply:
+    return Reply.say(await home(ctx))
+
+
+async def home(ctx: Context) -> Message:
+    t = ctx.t
+    mine = await service.list_complaints(ctx, view="mine")
+    due = [c for c in mine if c.follow_up_at and c.follow_up_at <= ctx.now() + DUE_SOON]
+    sections = [
+        Section(
+            title=t("My open complaints"),
+            body="\n".join(views.line(c, t) for c in mine) or t("You have no open complaints."),
+        ),
+        Section(
+            title=t("Follow-ups due"),
+            body="\n".join(views.line(c, t) for c in due) or t("Nothing due in the next day."),
+        ),
+    ]
+    if ctx.role is Role.ADMIN:
+        failures = (
+            await ctx.session.scalars(
+                select(DeliveryFailure)
+                .where(DeliveryFailure.workspace_id == ctx.workspace.id)
+                .order_by(DeliveryFailure.at.desc())
+                .limit(FAILURES_SHOWN)
+            )
+        ).all()
+        if failures:
+            sections.append(
+                Section(
+                    title=t("Messages the platform refused"),
+                    body="\n".join(
+                        f"{t.datetime(f.at)} · {f.channel or '—'} · {f.error}" for f in failures
+                    ),
+                )
+            )
+    return Message(
+        text=t("Your complaint work"),
+        sections=tuple(sections),
+        buttons=(
+            Button(t("Log a complaint"), "complaint.new", "", ButtonStyle.PRIMARY),
+            *(Button(f"#{c.number}", "complaint.details", str(c.number)) for c in mine[:5]),
+        ),
+    )
+
+
+async def record_failure(ctx: Context, *, channel: str | None, error: str) -> None:
+    ctx.session.add(
+        DeliveryFailure(workspace_id=ctx.workspace.id, channel=channel, error=error, at=ctx.now())
+    )
