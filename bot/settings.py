@@ -25,10 +25,25 @@ class Settings(BaseSettings):
     default_currency: str = Field(default="INR", description="ISO 4217 code for compensation.")
     log_level: str = Field(default="INFO")
 
+    # HTTP server (Slack's HTTP mode, health checks).
+    host: str = Field(default="0.0.0.0", description="Address the HTTP server listens on.")
+    port: int = Field(default=3000, ge=1, le=65535)
+
     # Platform credentials: their presence chooses the adapter that `carebot run` starts.
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_scopes: str = Field(
+        default="commands,chat:write,users:read,im:write",
+        description="Bot scopes asked for when a workspace installs the app (OAuth).",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="Slack Web API base URL (ends with /)."
+    )
+    # Slack allows about one message a second per channel; bursts are paced to that.
+    slack_channel_interval: float = Field(default=1.0, ge=0)
     discord_token: SecretStr | None = None
 
     @field_validator("default_timezone")
@@ -47,6 +62,11 @@ class Settings(BaseSettings):
             raise ValueError(f"locale must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
 
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
     @field_validator("default_currency")
     @classmethod
     def _upper_currency(cls, value: str) -> str:
@@ -54,7 +74,7 @@ class Settings(BaseSettings):
 
     def platform(self) -> str:
         """The adapter `carebot run` starts: the first platform with credentials, else the shell."""
-        if self.slack_bot_token or self.slack_app_token:
+        if self.slack_bot_token or self.slack_app_token or self.slack_client_id:
             return "slack"
         if self.discord_token:
             return "discord"

@@ -7,12 +7,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
 from storage.db import Database
-from storage.migrate import downgrade, upgrade
+from storage.migrate import downgrade, include_object, upgrade
 from storage.models import Base
 
 
 def _diff(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_object": include_object}
+    )
     return list(compare_metadata(context, Base.metadata))
 
 

@@ -1,0 +1,44 @@
+"""The Slack adapter: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+from adapters.slack.app import build_app, web_app
+from bot.app import CareBot
+from bot.runtime import open_database
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def serve(settings: Settings) -> None:
+    db = await open_database(settings)
+    app = build_app(CareBot(db, settings), db, settings)
+    try:
+        if settings.slack_app_token is not None:
+            handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            log.info("carebot on Slack, Socket Mode")
+            await handler.start_async()
+            return
+        runner = web.AppRunner(web_app(app, db, settings.port))
+        await runner.setup()
+        await web.TCPSite(runner, settings.host, settings.port).start()
+        log.info("carebot on Slack, HTTP mode on %s:%s", settings.host, settings.port)
+        await asyncio.Event().wait()  # until the process is stopped
+    finally:
+        await db.dispose()
+
+
+def run(settings: Settings) -> int:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
+        asyncio.run(serve(settings))
+    return 0

@@ -1,0 +1,76 @@
+"""The Slack app: Bolt's AsyncApp wired to the core, for one workspace or many (OAuth)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from sqlalchemy import text
+
+from adapters.slack.listeners import SlackListeners
+from adapters.slack.outbound import ChannelPacer, web_client
+from bot.app import CareBot
+from bot.settings import Settings
+from storage.db import Database
+
+EVENTS_PATH = "/slack/events"
+OAUTH_STATE_SECONDS = 600
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+async def skip_event_retries(
+    req: AsyncBoltRequest, resp: BoltResponse, next: Any
+) -> BoltResponse | None:
+    """Slack re-sends an event it thinks we missed; the first delivery did the work."""
+    if req.headers.get("x-slack-retry-num") and req.body.get("type") == "event_callback":
+        return BoltResponse(status=200, body="")
+    return await next()  # type: ignore[no-any-return]
+
+
+def build_app(bot: CareBot, db: Database, settings: Settings) -> AsyncApp:
+    client = web_client(settings.slack_api_url)
+    signing_secret = _secret(settings.slack_signing_secret)
+    if settings.slack_client_id:
+        client_id = settings.slack_client_id
+        app = AsyncApp(
+            signing_secret=signing_secret,
+            client=client,
+            installation_store=AsyncSQLAlchemyInstallationStore(client_id, db.engine),
+            oauth_settings=AsyncOAuthSettings(
+                client_id=client_id,
+                client_secret=_secret(settings.slack_client_secret),
+                scopes=settings.slack_scopes,
+                state_store=AsyncSQLAlchemyOAuthStateStore(OAUTH_STATE_SECONDS, db.engine),
+            ),
+        )
+    else:
+        client.token = _secret(settings.slack_bot_token)
+        app = AsyncApp(signing_secret=signing_secret, client=client)
+    app.middleware(skip_event_retries)
+    SlackListeners(bot, ChannelPacer(settings.slack_channel_interval)).register(app)
+    return app
+
+
+def web_app(app: AsyncApp, db: Database, port: int) -> web.Application:
+    """Bolt's aiohttp routes (events, and the OAuth install pages) plus a health check."""
+    application = app.server(port=port, path=EVENTS_PATH).web_app
+
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with db.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            return web.json_response({"ok": False, "database": type(exc).__name__}, status=503)
+        return web.json_response({"ok": True, "database": "ok"})
+
+    application.router.add_get("/healthz", healthz)
+    return application

@@ -1,0 +1,220 @@
+"""The core's UI model rendered as Block Kit, and form values read back from a view's state.
+
+Slack's limits are respected here (titles 24 characters, button text 75, 50 blocks in a
+message, 10 fields in a section...), so nothing Slack would refuse is ever sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.ui import Button, ButtonStyle, Field, FieldKind, Form, Message
+
+TITLE_MAX = 24
+BUTTON_MAX = 75
+OPTION_MAX = 75
+SECTION_TEXT_MAX = 3000
+FIELD_TEXT_MAX = 2000
+FIELDS_PER_SECTION = 10
+BUTTONS_PER_ACTIONS = 25
+MESSAGE_BLOCKS_MAX = 50
+VIEW_BLOCKS_MAX = 100
+INPUT_MAX = 3000
+ACTION_SUFFIX = "#"  # action ids are made unique per message as "<action>#<n>"
+
+
+def fit(text: str, limit: int) -> str:
+    """Text within Slack's limit, cut at a word boundary with an ellipsis when it must be."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:·—-") + "…"
+
+
+def escape(text: str) -> str:
+    """People's text shown as mrkdwn: Slack's three control characters escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": fit(text, limit) or " ", "emoji": True}
+
+
+def mrkdwn(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": fit(text, limit) or " "}
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+
+def _button(button: Button, index: int) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(button.label, BUTTON_MAX),
+        "action_id": f"{button.action}{ACTION_SUFFIX}{index}",
+        "value": button.value or "-",
+    }
+    if button.style is not ButtonStyle.DEFAULT:
+        element["style"] = button.style.value
+    return element
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def message_blocks(message: Message) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": mrkdwn(f"*{escape(message.text)}*")}
+    ]
+    for section in message.sections:
+        parts = []
+        if section.title:
+            parts.append(f"*{escape(section.title)}*")
+        if section.body:
+            parts.append(escape(section.body))
+        if parts:
+            blocks.append({"type": "section", "text": mrkdwn("\n".join(parts))})
+        fields = [
+            mrkdwn(f"*{escape(label)}*\n{escape(value)}", FIELD_TEXT_MAX)
+            for label, value in section.fields
+        ]
+        blocks.extend(
+            {"type": "section", "fields": chunk} for chunk in _chunks(fields, FIELDS_PER_SECTION)
+        )
+    buttons = [_button(b, i) for i, b in enumerate(message.buttons)]
+    blocks.extend(
+        {"type": "actions", "elements": chunk} for chunk in _chunks(buttons, BUTTONS_PER_ACTIONS)
+    )
+    return blocks[:MESSAGE_BLOCKS_MAX]
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    """`text` (notifications, screen readers) and `blocks` for chat.postMessage and friends."""
+    return {"text": fit(message.text, SECTION_TEXT_MAX), "blocks": message_blocks(message)}
+
+
+def home_view(message: Message) -> dict[str, Any]:
+    return {"type": "home", "blocks": message_blocks(message)[:VIEW_BLOCKS_MAX]}
+
+
+def action_name(action_id: str) -> str:
+    return action_id.rsplit(ACTION_SUFFIX, 1)[0]
+
+
+# --- forms --------------------------------------------------------------------------------------
+
+
+def _epoch(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return int(when.timestamp()) if when.tzinfo else None
+
+
+def _element(field: Field) -> dict[str, Any]:
+    element: dict[str, Any] = {"action_id": field.name}
+    if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+        element["type"] = "plain_text_input"
+        element["multiline"] = field.kind is FieldKind.LONG_TEXT
+        element["max_length"] = min(field.max_length or INPUT_MAX, INPUT_MAX)
+        if field.initial:
+            element["initial_value"] = field.initial[: element["max_length"]]
+    elif field.kind is FieldKind.SELECT:
+        options = [
+            {"text": plain(c.label, OPTION_MAX), "value": c.value} for c in field.choices[:100]
+        ]
+        element["type"] = "static_select"
+        element["options"] = options
+        chosen = [o for o in options if o["value"] == field.initial]
+        if chosen:
+            element["initial_option"] = chosen[0]
+    elif field.kind is FieldKind.DATETIME:
+        element["type"] = "datetimepicker"
+        initial = _epoch(field.initial)
+        if initial is not None:
+            element["initial_date_time"] = initial
+    elif field.kind is FieldKind.NUMBER:
+        element["type"] = "number_input"
+        element["is_decimal_allowed"] = True
+        if field.initial:
+            element["initial_value"] = field.initial
+    elif field.kind is FieldKind.USER:
+        element["type"] = "users_select"
+        if field.initial:
+            element["initial_user"] = field.initial
+    return element
+
+
+def modal(form: Form, channel: str | None) -> dict[str, Any]:
+    """A modal for a form; its state and the channel it came from ride in private_metadata."""
+    blocks: list[dict[str, Any]] = []
+    if form.intro:
+        blocks.append({"type": "section", "text": mrkdwn(escape(form.intro))})
+    for field in form.fields:
+        block: dict[str, Any] = {
+            "type": "input",
+            "block_id": field.name,
+            "label": plain(field.label, FIELD_TEXT_MAX),
+            "optional": not field.required,
+            "element": _element(field),
+        }
+        if field.hint:
+            block["hint"] = plain(field.hint, FIELD_TEXT_MAX)
+        blocks.append(block)
+    return {
+        "type": "modal",
+        "callback_id": form.form_id,
+        "title": plain(form.title, TITLE_MAX),
+        "submit": plain(form.submit_label, TITLE_MAX),
+        "private_metadata": json.dumps({"state": dict(form.state), "channel": channel}),
+        "blocks": blocks[:VIEW_BLOCKS_MAX],
+    }
+
+
+def metadata(view: Mapping[str, Any]) -> tuple[dict[str, str], str | None]:
+    """The form's state and the originating channel, from a submitted view."""
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        return {}, None
+    if not isinstance(data, dict):
+        return {}, None
+    state = data.get("state") if isinstance(data.get("state"), dict) else {}
+    channel = data.get("channel") if isinstance(data.get("channel"), str) else None
+    return {str(k): str(v) for k, v in (state or {}).items()}, channel
+
+
+def _value(element: Mapping[str, Any]) -> str | None:
+    kind = element.get("type")
+    if kind == "static_select":
+        option = element.get("selected_option") or {}
+        return str(option["value"]) if "value" in option else None
+    if kind == "datetimepicker":
+        stamp = element.get("selected_date_time")
+        return datetime.fromtimestamp(int(stamp), UTC).isoformat() if stamp else None
+    if kind == "users_select":
+        user = element.get("selected_user")
+        return str(user) if user else None
+    value = element.get("value")
+    return str(value) if value is not None else None
+
+
+def values(view: Mapping[str, Any]) -> dict[str, str | None]:
+    """Field name -> raw value, from `view.state.values` (block id = action id = field name)."""
+    result: dict[str, str | None] = {}
+    state = (view.get("state") or {}).get("values") or {}
+    for block_id, actions in state.items():
+        for element in (actions or {}).values():
+            if isinstance(element, Mapping):
+                result[str(block_id)] = _value(element)
+    return result

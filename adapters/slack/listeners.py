@@ -1,0 +1,222 @@
+"""Bolt listeners: Slack payload -> core call -> Block Kit. No business rule lives here.
+
+Ack first: commands and buttons are acknowledged before any work; a form submission is
+validated by the core before its ack (Slack shows field errors from the ack), and its posts
+go out after it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from adapters.slack.outbound import ChannelPacer, Sender
+from bot.app import CareBot
+from bot.context import Actor
+from bot.ui import Audience, Message, Post, Reply
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+SHORTCUT = "log_as_complaint"
+COMMANDS = ("/complaint", "/help", "/home")
+
+
+def _team(body: dict[str, Any], context: AsyncBoltContext) -> str:
+    team = body.get("team")
+    return str(
+        context.team_id
+        or (team.get("id") if isinstance(team, dict) else team)
+        or body.get("team_id")
+        or (body.get("user") or {}).get("team_id")
+        or ""
+    )
+
+
+def actor_from(
+    body: dict[str, Any], context: AsyncBoltContext, channel: str | None = None
+) -> Actor:
+    """Who acts and where, from any payload (command, interaction, event)."""
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    user_id = str(context.user_id or user.get("id") or body.get("user_id") or "")
+    name = str(user.get("username") or user.get("name") or body.get("user_name") or user_id)
+    if channel is None:
+        raw = body.get("channel")
+        channel = raw.get("id") if isinstance(raw, dict) else body.get("channel_id")
+    return Actor(
+        platform=PLATFORM,
+        workspace_id=_team(body, context),
+        user_id=user_id,
+        display_name=name,
+        channel_id=channel,
+        is_dm=bool(channel and channel.startswith("D")),
+        locale=user.get("locale"),
+    )
+
+
+class SlackListeners:
+    def __init__(self, bot: CareBot, pacer: ChannelPacer) -> None:
+        self.bot = bot
+        self.pacer = pacer
+
+    def register(self, app: AsyncApp) -> None:
+        for command in COMMANDS:
+            app.command(command)(self.on_command)
+        app.action(re.compile(r".+"))(self.on_action)
+        app.view_submission(re.compile(r".+"))(self.on_submission)
+        app.shortcut(SHORTCUT)(self.on_shortcut)
+        app.event("app_home_opened")(self.on_home)
+
+    # --- listeners --------------------------------------------------------------------------
+
+    async def on_command(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        actor = actor_from(body, context)
+        name = str(body.get("command", "")).lstrip("/")
+        reply = await self.bot.command(actor, name, str(body.get("text") or ""))
+        await self.render(reply, actor, client, body.get("trigger_id"), respond)
+
+    async def on_action(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        actor = actor_from(body, context)
+        name = blocks.action_name(str(action.get("action_id", "")))
+        reply = await self.bot.action(actor, name, str(action.get("value") or ""))
+        answer = respond if body.get("response_url") else None
+        await self.render(reply, actor, client, body.get("trigger_id"), answer)
+
+    async def on_shortcut(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        actor = actor_from(body, context)
+        text = str((body.get("message") or {}).get("text") or "")
+        reply = await self.bot.action(actor, "complaint.from_message", text)
+        await self.render(reply, actor, client, body.get("trigger_id"), None)
+
+    async def on_submission(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        view = body.get("view") or {}
+        state, channel = blocks.metadata(view)
+        actor = actor_from(body, context, channel)
+        reply = await self.bot.submit(
+            actor,
+            str(view.get("callback_id", "")),
+            blocks.values(view),
+            state,
+            delivery_id=f"slack-view:{view.get('id')}" if view.get("id") else None,
+        )
+        if reply.errors is not None:
+            await ack(response_action="errors", errors=self.inline_errors(view, reply))
+            return
+        await ack()
+        await self.render(reply, actor, client, None, None)
+
+    async def on_home(
+        self,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        actor = actor_from({**body, "user_id": event.get("user")}, context)
+        reply = await self.bot.command(actor, "home")
+        if reply.posts:
+            await self.sender(client, actor).call(
+                "views.publish",
+                None,
+                user_id=actor.user_id,
+                view=blocks.home_view(reply.posts[0].message),
+            )
+
+    # --- rendering --------------------------------------------------------------------------
+
+    @staticmethod
+    def inline_errors(view: dict[str, Any], reply: Reply) -> dict[str, str]:
+        assert reply.errors is not None
+        block_ids = [b.get("block_id") for b in view.get("blocks", []) if b.get("type") == "input"]
+        errors: dict[str, str] = {}
+        for name, text in reply.errors.errors.items():
+            target = name if name in block_ids else (block_ids[0] if block_ids else name)
+            errors[target] = blocks.fit(text, 150) if target not in errors else errors[target]
+        return errors
+
+    def sender(self, client: AsyncWebClient, actor: Actor) -> Sender:
+        async def failed(channel: str | None, error: str) -> None:
+            await self.bot.record_failure(actor, channel, error)
+
+        return Sender(client, self.pacer, failed)
+
+    async def render(
+        self,
+        reply: Reply,
+        actor: Actor,
+        client: AsyncWebClient,
+        trigger_id: str | None,
+        respond: AsyncRespond | None,
+    ) -> None:
+        sender = self.sender(client, actor)
+        if reply.form is not None and trigger_id:
+            view = blocks.modal(reply.form, actor.channel_id)
+            await sender.call("views.open", None, trigger_id=trigger_id, view=view)
+        for post in reply.posts:
+            if post.to is Audience.CHANNEL:
+                await self.to_channel(sender, actor, post)
+            else:
+                await self.to_actor(sender, actor, post.message, respond)
+
+    async def to_actor(
+        self,
+        sender: Sender,
+        actor: Actor,
+        message: Message,
+        respond: Callable[..., Awaitable[Any]] | None,
+    ) -> None:
+        """Only the person who acted sees it: the command's response URL, else an ephemeral
+        message in the channel, else their DM with the bot."""
+        payload = blocks.message_payload(message)
+        if respond is not None:
+            await respond(response_type="ephemeral", replace_original=False, **payload)
+        elif actor.channel_id and not actor.is_dm:
+            await sender.call("chat.postEphemeral", actor.channel_id, user=actor.user_id, **payload)
+        else:
+            await sender.call("chat.postMessage", actor.user_id, channel=actor.user_id, **payload)
+
+    async def to_channel(self, sender: Sender, actor: Actor, post: Post) -> None:
+        """A channel post; a message with a ref (a complaint card) is edited where it stands."""
+        payload = blocks.message_payload(post.message)
+        ref = post.message.ref
+        if ref:
+            posted = await self.bot.posted(actor, ref)
+            if posted is not None:
+                channel, ts = posted
+                if await sender.call("chat.update", channel, channel=channel, ts=ts, **payload):
+                    return
+        channel = post.channel or actor.channel_id or actor.user_id
+        answer = await sender.call("chat.postMessage", channel, channel=channel, **payload)
+        if answer and ref:
+            await self.bot.remember_post(actor, ref, str(answer["channel"]), str(answer["ts"]))

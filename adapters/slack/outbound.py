@@ -1,0 +1,106 @@
+"""Every call to Slack's Web API goes through here.
+
+slack_sdk's retry handlers take care of 429 (honouring Retry-After), 5xx and dropped
+connections with a bounded number of retries; bursts to one channel are paced to Slack's
+one-message-a-second guidance; permanent errors are not retried but recorded for admins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger(__name__)
+
+RETRIES = 2
+# Errors that will not go away by trying again: the post is dropped and recorded.
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "missing_scope",
+        "user_not_found",
+        "restricted_action",
+        "msg_too_long",
+        "invalid_blocks",
+        "invalid_arguments",
+        "message_not_found",
+        "cant_update_message",
+    }
+)
+
+
+def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:
+    client = AsyncWebClient(token=token, base_url=api_url)
+    client.retry_handlers.extend(
+        (
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES),
+            AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
+            AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
+        )
+    )
+    return client
+
+
+class ChannelPacer:
+    """Spaces posts to one channel by `interval` seconds; other channels are not held up."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._next: dict[str, float] = defaultdict(float)
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def wait(self, channel: str) -> None:
+        if self.interval <= 0:
+            return
+        async with self._locks[channel]:
+            delay = self._next[channel] - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next[channel] = time.monotonic() + self.interval
+
+
+Failure = Callable[[str | None, str], Awaitable[None]]
+
+
+class Sender:
+    """Posts through one request's client; permanent failures go to `on_failure`."""
+
+    def __init__(self, client: AsyncWebClient, pacer: ChannelPacer, on_failure: Failure) -> None:
+        self.client = client
+        self.pacer = pacer
+        self.on_failure = on_failure
+
+    async def call(self, method: str, channel: str | None, /, **args: Any) -> dict[str, Any] | None:
+        """The API's answer, or None when Slack refused for good (recorded, not raised).
+
+        `channel` is where the call lands, for pacing and for the failure record."""
+        if channel and method in ("chat.postMessage", "chat.postEphemeral"):
+            await self.pacer.wait(channel)
+        try:
+            response = await self.client.api_call(method, json=args)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            if error not in PERMANENT:
+                raise
+            log.warning("slack refused %s for channel %s: %s", method, channel, error)
+            await self.on_failure(channel, error)
+            return None
+        return dict(response.data) if isinstance(response.data, dict) else {}

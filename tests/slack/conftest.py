@@ -1,0 +1,27 @@
+"""Fixtures for the Slack adapter: a fake Web API and the real app behind signed HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.settings import Settings
+from storage.db import Database
+from tests.slack.harness import SlackClientSide, slack_app
+from tests.slack_fake import FakeSlack
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def user_side(
+    db: Database, settings: Settings, clock: ManualClock, slack: FakeSlack
+) -> AsyncIterator[SlackClientSide]:
+    async with slack_app(db, settings, clock, slack) as side:
+        yield side

@@ -1,0 +1,221 @@
+"""Slack's side of the wire: signed requests to the real AsyncApp served over HTTP.
+
+Requests are built as Slack builds them (form-encoded commands and interactions, JSON events)
+and signed with slack_sdk's SignatureVerifier; the app talks to a local fake Web API.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import ClientResponse, ClientSession
+from aiohttp.test_utils import TestServer
+from slack_sdk.signature import SignatureVerifier
+
+from adapters.slack.app import build_app, web_app
+from bot.app import CareBot
+from bot.clock import Clock
+from bot.settings import Settings
+from storage.db import Database
+from tests.slack_fake import FakeSlack
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+TOKEN = "xoxb-test"
+_ids = itertools.count(1)
+
+
+class SlackClientSide:
+    """Sends what Slack would send, and reads what the app answered."""
+
+    def __init__(self, base: str, session: ClientSession, slack: FakeSlack, secret: str = SECRET):
+        self.base = base
+        self.session = session
+        self.slack = slack
+        self.verifier = SignatureVerifier(secret)
+
+    async def raw(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        signed: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> ClientResponse:
+        stamp = str(timestamp if timestamp is not None else int(time.time()))
+        sent = {"Content-Type": content_type, **(headers or {})}
+        if signed:
+            sent["X-Slack-Request-Timestamp"] = stamp
+            sent["X-Slack-Signature"] = signature or self.verifier.generate_signature(
+                timestamp=stamp, body=body
+            )
+        response = await self.session.post(f"{self.base}/slack/events", data=body, headers=sent)
+        await response.read()
+        return response
+
+    async def command(
+        self,
+        text: str = "",
+        *,
+        command: str = "/complaint",
+        user: str = "U1",
+        name: str = "asha",
+        team: str = "T1",
+        channel: str = "C1",
+    ) -> tuple[ClientResponse, str]:
+        trigger = self.slack.new_trigger()
+        body = urlencode(
+            {
+                "token": "legacy",
+                "team_id": team,
+                "team_domain": "acme",
+                "channel_id": channel,
+                "channel_name": "directmessage" if channel.startswith("D") else "support",
+                "user_id": user,
+                "user_name": name,
+                "command": command,
+                "text": text,
+                "api_app_id": "A1",
+                "response_url": self.slack.response_url(),
+                "trigger_id": trigger,
+            }
+        )
+        return await self.raw(body, "application/x-www-form-urlencoded"), trigger
+
+    async def interaction(self, payload: dict[str, Any], **kwargs: Any) -> ClientResponse:
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.raw(body, "application/x-www-form-urlencoded", **kwargs)
+
+    async def event(
+        self, event: dict[str, Any], *, team: str = "T1", retry: int | None = None
+    ) -> ClientResponse:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": team,
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": f"Ev{next(_ids)}",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+        headers = (
+            {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry
+            else None
+        )
+        return await self.raw(body, "application/json", headers=headers)
+
+    # --- interactions as Slack shapes them --------------------------------------------------
+
+    def user(self, user: str = "U1", name: str = "asha", team: str = "T1") -> dict[str, Any]:
+        return {"id": user, "username": name, "name": name, "team_id": team}
+
+    async def press(
+        self,
+        button: dict[str, Any],
+        *,
+        user: str = "U1",
+        name: str = "asha",
+        team: str = "T1",
+        channel: str = "C1",
+        message_ts: str = "1700000000.000100",
+    ) -> ClientResponse:
+        """Clicks a button element taken from a message the app posted."""
+        payload = {
+            "type": "block_actions",
+            "team": {"id": team, "domain": "acme"},
+            "user": self.user(user, name, team),
+            "api_app_id": "A1",
+            "trigger_id": self.slack.new_trigger(),
+            "channel": {"id": channel, "name": "support"},
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "response_url": self.slack.response_url(),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button["action_id"],
+                    "block_id": "b",
+                    "value": button.get("value", ""),
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return await self.interaction(payload)
+
+    async def submit(
+        self,
+        view: dict[str, Any],
+        answers: dict[str, Any],
+        *,
+        user: str = "U1",
+        name: str = "asha",
+        team: str = "T1",
+        view_id: str | None = None,
+        **kwargs: Any,
+    ) -> ClientResponse:
+        """Submits a modal the app opened, with `answers` by block id (typed as Slack sends)."""
+        values: dict[str, Any] = {}
+        for block in view["blocks"]:
+            if block["type"] != "input":
+                continue
+            element = block["element"]
+            state: dict[str, Any] = {"type": element["type"]}
+            answer = answers.get(block["block_id"])
+            if element["type"] == "static_select":
+                option = next((o for o in element["options"] if o["value"] == answer), None)
+                state["selected_option"] = option
+            elif element["type"] == "datetimepicker":
+                state["selected_date_time"] = answer
+            elif element["type"] == "users_select":
+                state["selected_user"] = answer
+            else:
+                state["value"] = answer
+            values[block["block_id"]] = {element["action_id"]: state}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": team, "domain": "acme"},
+            "user": self.user(user, name, team),
+            "api_app_id": "A1",
+            "view": {
+                **view,
+                "id": view_id or view.get("id") or f"V{next(_ids)}",
+                "team_id": team,
+                "state": {"values": values},
+                "hash": "h",
+            },
+        }
+        return await self.interaction(payload, **kwargs)
+
+
+@asynccontextmanager
+async def slack_app(
+    db: Database, settings: Settings, clock: Clock, slack: FakeSlack, **overrides: Any
+) -> AsyncIterator[SlackClientSide]:
+    """The real app, served on a loopback port, talking to the fake Web API."""
+    fields: dict[str, Any] = {
+        "database_url": settings.database_url,
+        "default_phone_region": settings.default_phone_region,
+        "slack_signing_secret": SECRET,
+        "slack_api_url": slack.base_url,
+        "slack_channel_interval": 0.0,
+    }
+    if "slack_client_id" not in overrides:
+        fields["slack_bot_token"] = TOKEN
+    config = Settings(_env_file=None, **(fields | overrides))  # type: ignore[call-arg]
+    app = build_app(CareBot(db, config, clock), db, config)
+    server = TestServer(web_app(app, db, 0), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with ClientSession() as session:
+            yield SlackClientSide(str(server.make_url("")).rstrip("/"), session, slack)
+    finally:
+        await server.close()
