@@ -22,7 +22,7 @@ from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
 from bot.errors import InvalidForm, UserError
 from bot.i18n import N_, Translator
-from bot.members import member_for, workspace_for
+from bot.members import workspace_and_member, workspace_for
 from bot.router import router
 from bot.settings import Settings
 from bot.ui import Reply
@@ -121,8 +121,7 @@ class CareBot:
             row.channel, row.message_id, row.at = channel, message_id, self.clock.now()
 
     async def context(self, session: AsyncSession, actor: Actor) -> Context:
-        workspace = await workspace_for(session, actor, self.settings, self.clock)
-        member = await member_for(session, workspace, actor, self.clock)
+        workspace, member = await workspace_and_member(session, actor, self.settings, self.clock)
         locale = member.locale or actor.locale or workspace.locale
         return Context(
             session=session,

@@ -15,7 +15,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_datetime_format
+from babel.dates import (
+    format_datetime,
+    get_date_format,
+    get_datetime_format,
+    get_time_format,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -44,6 +49,20 @@ def _catalog(locale: str) -> NullTranslations:
     return Translations(buffer, domain=DOMAIN)
 
 
+@cache
+def _datetime_pattern(locale: str) -> tuple[Locale, str]:
+    """The locale's medium date with its short time ("Nov 23, 2026, 2:30 PM"): no seconds.
+
+    Built once per locale; formatting a date is on the path of every list and card."""
+    parsed = Locale.parse(locale)
+    pattern = (
+        str(get_datetime_format("medium", locale=parsed))
+        .replace("{1}", get_date_format("medium", locale=parsed).pattern)
+        .replace("{0}", get_time_format("short", locale=parsed).pattern)
+    )
+    return parsed, pattern
+
+
 class Translator:
     """Translation and formatting for one person's locale and time zone."""
 
@@ -51,6 +70,7 @@ class Translator:
         self.locale = locale if locale in SUPPORTED_LOCALES else "en"
         self.timezone = ZoneInfo(timezone)
         self._translations = _catalog(self.locale)
+        self._babel_locale, self._datetime_pattern = _datetime_pattern(self.locale)
 
     def gettext(self, message: str) -> str:
         return self._translations.gettext(message)
@@ -63,14 +83,8 @@ class Translator:
     def datetime(self, value: datetime | None) -> str:
         if value is None:
             return "—"
-        # The locale's medium date with its short time: "23 Nov 2026, 14:30" (no seconds).
-        locale = Locale.parse(self.locale)
         local = value.astimezone(self.timezone)
-        return (
-            str(get_datetime_format("medium", locale=locale))
-            .replace("{1}", format_date(local, "medium", locale=locale))
-            .replace("{0}", format_time(local, "short", locale=locale))
-        )
+        return str(format_datetime(local, self._datetime_pattern, locale=self._babel_locale))
 
     def money(self, amount: Decimal, currency: str) -> str:
         return str(format_currency(amount, currency, locale=self.locale))

@@ -41,36 +41,61 @@ async def workspace_for(
     return workspace
 
 
-async def member_for(
-    session: AsyncSession, workspace: Workspace, actor: Actor, clock: Clock
-) -> Member:
-    """The acting member; the platform's word on roles wins, the first member is the admin."""
-    query = select(Member).where(
-        Member.workspace_id == workspace.id, Member.external_id == actor.user_id
-    )
-    member = await session.scalar(query)
+async def workspace_and_member(
+    session: AsyncSession, actor: Actor, settings: Settings, clock: Clock
+) -> tuple[Workspace, Member]:
+    """Both in one round trip when they exist (every event starts here, so it must be cheap)."""
+    row = (
+        await session.execute(
+            select(Workspace, Member)
+            .outerjoin(
+                Member,
+                (Member.workspace_id == Workspace.id) & (Member.external_id == actor.user_id),
+            )
+            .where(
+                Workspace.platform == actor.platform, Workspace.external_id == actor.workspace_id
+            )
+        )
+    ).first()
+    if row is None:
+        workspace = await workspace_for(session, actor, settings, clock)
+        return workspace, await _new_member(session, workspace, actor, clock)
+    workspace, member = row
     if member is None:
-        count = await session.scalar(
-            select(func.count()).select_from(Member).where(Member.workspace_id == workspace.id)
-        )
-        role = actor.platform_role or (Role.ADMIN if not count else Role.AGENT)
-        member = Member(
-            workspace_id=workspace.id,
-            external_id=actor.user_id,
-            display_name=actor.display_name,
-            role=role.value,
-            created_at=clock.now(),
-        )
-        try:
-            async with session.begin_nested():
-                session.add(member)
-        except IntegrityError:
-            member = (await session.scalars(query)).one()
-        return member
+        return workspace, await _new_member(session, workspace, actor, clock)
     if actor.display_name and member.display_name != actor.display_name:
         member.display_name = actor.display_name
     if actor.platform_role is not None and member.role != actor.platform_role.value:
-        member.role = actor.platform_role.value
+        member.role = actor.platform_role.value  # the platform's word on roles wins
+    return workspace, member
+
+
+async def _new_member(
+    session: AsyncSession, workspace: Workspace, actor: Actor, clock: Clock
+) -> Member:
+    """A member seen for the first time; the workspace's first member is its admin."""
+    count = await session.scalar(
+        select(func.count()).select_from(Member).where(Member.workspace_id == workspace.id)
+    )
+    role = actor.platform_role or (Role.ADMIN if not count else Role.AGENT)
+    member = Member(
+        workspace_id=workspace.id,
+        external_id=actor.user_id,
+        display_name=actor.display_name,
+        role=role.value,
+        created_at=clock.now(),
+    )
+    try:
+        async with session.begin_nested():
+            session.add(member)
+    except IntegrityError:  # the same person's other event created it a moment ago
+        member = (
+            await session.scalars(
+                select(Member).where(
+                    Member.workspace_id == workspace.id, Member.external_id == actor.user_id
+                )
+            )
+        ).one()
     return member
 
 

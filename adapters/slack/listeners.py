@@ -202,7 +202,10 @@ class SlackListeners:
         if respond is not None:
             await respond(response_type="ephemeral", replace_original=False, **payload)
         elif actor.channel_id and not actor.is_dm:
-            await sender.call("chat.postEphemeral", actor.channel_id, user=actor.user_id, **payload)
+            channel = actor.channel_id
+            await sender.call(
+                "chat.postEphemeral", channel, channel=channel, user=actor.user_id, **payload
+            )
         else:
             await sender.call("chat.postMessage", actor.user_id, channel=actor.user_id, **payload)
 

@@ -238,8 +238,6 @@ async def submit_complaint(
 ) -> Reply:
     data = validate(ctx, ComplaintIn, forms.create_form(ctx), values)
     complaint = await service.create(ctx, data=data)
-    await ctx.session.flush()
-    await ctx.session.refresh(complaint, ["received_by", "assigned_to"])
     note = ctx.t("Complaint #{number} is logged. Type /complaint show {number} for details.")
     return changed(ctx, complaint, note.format(number=complaint.number))
 

@@ -16,6 +16,8 @@ from tests.slack_fake import FakeSlack
 @pytest.fixture
 async def slack() -> AsyncIterator[FakeSlack]:
     async with FakeSlack() as fake:
+        fake.add_user("U1", name="asha")
+        fake.add_user("U2", name="bob")
         yield fake
 
 

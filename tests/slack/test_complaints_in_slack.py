@@ -45,6 +45,7 @@ async def test_a_valid_submission_posts_a_card_without_personal_data(
     assert list(buttons(card)) == ["Add step", "Resolve", "Follow-up", "Assign", "Details"]
     (note,) = await slack.wait_for("chat.postEphemeral")
     assert note.args["user"] == "U1" and "Complaint #1 is logged" in note.args["text"]
+    assert note.response["ok"] is True, (note.args, note.response)
     assert await complaints(db) == 1
 
 
