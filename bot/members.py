@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,22 +41,26 @@ async def workspace_for(
     return workspace
 
 
+# Built once: every event runs it, and building the expression costs more than running it.
+_WORKSPACE_AND_MEMBER = (
+    select(Workspace, Member)
+    .outerjoin(
+        Member,
+        (Member.workspace_id == Workspace.id) & (Member.external_id == bindparam("user")),
+    )
+    .where(
+        Workspace.platform == bindparam("platform"),
+        Workspace.external_id == bindparam("workspace"),
+    )
+)
+
+
 async def workspace_and_member(
     session: AsyncSession, actor: Actor, settings: Settings, clock: Clock
 ) -> tuple[Workspace, Member]:
     """Both in one round trip when they exist (every event starts here, so it must be cheap)."""
-    row = (
-        await session.execute(
-            select(Workspace, Member)
-            .outerjoin(
-                Member,
-                (Member.workspace_id == Workspace.id) & (Member.external_id == actor.user_id),
-            )
-            .where(
-                Workspace.platform == actor.platform, Workspace.external_id == actor.workspace_id
-            )
-        )
-    ).first()
+    params = {"platform": actor.platform, "workspace": actor.workspace_id, "user": actor.user_id}
+    row = (await session.execute(_WORKSPACE_AND_MEMBER, params)).first()
     if row is None:
         workspace = await workspace_for(session, actor, settings, clock)
         return workspace, await _new_member(session, workspace, actor, clock)

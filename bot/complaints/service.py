@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select, update
+from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.complaints.schemas import (
@@ -21,7 +21,7 @@ from bot.context import Context, Role
 from bot.errors import NotFound, UserError
 from bot.i18n import N_
 from bot.members import member_by_external_id
-from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp, Member
+from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp, Member, Workspace
 
 OPEN = "open"
 RESOLVED = "resolved"
@@ -61,15 +61,18 @@ def _set(complaint: Complaint, changes: dict[str, list[Any]], **values: Any) -> 
             changes[name] = [_jsonable(old), _jsonable(new)]
 
 
+# One atomic statement: two agents logging at once never get the same number.
+_NEXT_NUMBER = (
+    update(Workspace)
+    .where(Workspace.id == bindparam("workspace"))
+    .values(last_complaint_number=Workspace.last_complaint_number + 1)
+    .returning(Workspace.last_complaint_number)
+    .execution_options(synchronize_session=False)
+)
+
+
 async def _next_number(ctx: Context) -> int:
-    # One atomic statement: two agents logging at once never get the same number.
-    number = await ctx.session.scalar(
-        update(type(ctx.workspace))
-        .where(type(ctx.workspace).id == ctx.workspace.id)
-        .values(last_complaint_number=type(ctx.workspace).last_complaint_number + 1)
-        .returning(type(ctx.workspace).last_complaint_number)
-        .execution_options(synchronize_session=False)
-    )
+    number = await ctx.session.scalar(_NEXT_NUMBER, {"workspace": ctx.workspace.id})
     assert number is not None
     return number
 
