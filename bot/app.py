@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +26,7 @@ from bot.i18n import N_, Translator
 from bot.members import workspace_and_member, workspace_for
 from bot.router import router
 from bot.settings import Settings
-from bot.ui import Reply
+from bot.ui import Audience, Reply
 from storage.db import Database
 from storage.models import Delivery, PostedMessage
 
@@ -46,6 +47,25 @@ async def first_delivery(ctx: Context, key: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+async def with_posted(ctx: Context, reply: Reply) -> Reply:
+    """Channel posts with a ref learn where they stand already, in the event's transaction."""
+    refs = [p.message.ref for p in reply.posts if p.message.ref and p.to is Audience.CHANNEL]
+    if not refs:
+        return reply
+    found = {
+        row.ref: (row.channel, row.message_id)
+        for row in await ctx.session.scalars(
+            select(PostedMessage).where(
+                PostedMessage.workspace_id == ctx.workspace.id, PostedMessage.ref.in_(refs)
+            )
+        )
+    }
+    posts = tuple(
+        replace(p, posted=found.get(p.message.ref)) if p.message.ref else p for p in reply.posts
+    )
+    return replace(reply, posts=posts)
 
 
 async def _recorded(ctx: Context, channel: str | None, error: str) -> Reply:
@@ -95,20 +115,8 @@ class CareBot:
         """A post the platform refused for good, kept for the workspace's admins."""
         await self._run(actor, lambda ctx: _recorded(ctx, channel, error))
 
-    async def posted(self, actor: Actor, ref: str) -> tuple[str, str] | None:
-        """(channel, message id) of the message posted earlier under `ref`, if any."""
-        async with self.db.session() as session:
-            workspace = await workspace_for(session, actor, self.settings, self.clock)
-            row = await session.scalar(
-                select(PostedMessage).where(
-                    PostedMessage.workspace_id == workspace.id, PostedMessage.ref == ref
-                )
-            )
-            await session.commit()
-            return (row.channel, row.message_id) if row else None
-
     async def remember_post(self, actor: Actor, ref: str, channel: str, message_id: str) -> None:
-        async with self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             workspace = await workspace_for(session, actor, self.settings, self.clock)
             row = await session.scalar(
                 select(PostedMessage).where(
@@ -135,10 +143,10 @@ class CareBot:
     async def _run(self, actor: Actor, handle: Callable[[Context], Awaitable[Reply]]) -> Reply:
         t = Translator(actor.locale or self.settings.default_locale)
         try:
-            async with self.db.session() as session, session.begin():
+            async with self.db.transaction() as session:
                 ctx = await self.context(session, actor)
                 t = ctx.t
-                return await handle(ctx)
+                return await with_posted(ctx, await handle(ctx))
         except InvalidForm as refused:
             return Reply(errors=refused.errors)
         except UserError as error:

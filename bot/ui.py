@@ -117,6 +117,8 @@ class Post:
     message: Message
     to: Audience = Audience.ACTOR
     channel: str | None = None
+    # Where the message with this ref was posted before (channel, message id): edit it there.
+    posted: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -43,9 +47,23 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Queued here, a transaction starts the moment the
+        # previous one ends; left to SQLite's busy handler, it would sleep and poll (up to
+        # 100 ms a try), and under a burst of events acks would miss Slack's 3 seconds.
+        self._one_at_a_time = asyncio.Lock() if self.backend == "sqlite" else None
 
     def session(self) -> AsyncSession:
         return self.sessions()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction: committed when the block ends, rolled back on error."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self._one_at_a_time is not None:
+                await stack.enter_async_context(self._one_at_a_time)
+            session = await stack.enter_async_context(self.sessions())
+            await stack.enter_async_context(session.begin())
+            yield session
 
     @property
     def backend(self) -> str:

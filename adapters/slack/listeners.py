@@ -213,12 +213,10 @@ class SlackListeners:
         """A channel post; a message with a ref (a complaint card) is edited where it stands."""
         payload = blocks.message_payload(post.message)
         ref = post.message.ref
-        if ref:
-            posted = await self.bot.posted(actor, ref)
-            if posted is not None:
-                channel, ts = posted
-                if await sender.call("chat.update", channel, channel=channel, ts=ts, **payload):
-                    return
+        if post.posted is not None:
+            channel, ts = post.posted
+            if await sender.call("chat.update", channel, channel=channel, ts=ts, **payload):
+                return
         channel = post.channel or actor.channel_id or actor.user_id
         answer = await sender.call("chat.postMessage", channel, channel=channel, **payload)
         if answer and ref:

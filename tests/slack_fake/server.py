@@ -132,8 +132,11 @@ class FakeSlack:
         client_id: str = "111.222",
         client_secret: str = "fake-client-secret",
         clock: Callable[[], float] = time.monotonic,
+        lenient: bool = False,
     ) -> None:
         self.tokens: set[str] = set(tokens) if tokens is not None else {"xoxb-test"}
+        # For a load generator in another process: any trigger id and response URL is live.
+        self.lenient = lenient
         self.client_id = client_id
         self.client_secret = client_secret
         self.calls: list[CallRecord] = []
@@ -174,14 +177,14 @@ class FakeSlack:
 
     # --- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self) -> FakeSlack:
-        """Listen on a free port of 127.0.0.1 and set `base_url` (ends in "/api/")."""
+    async def start(self, port: int = 0) -> FakeSlack:
+        """Listen on 127.0.0.1 (a free port unless given) and set `base_url` (ends in "/api/")."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/response/{key}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
         port = self._runner.addresses[0][1]
         self.base_url = f"http://127.0.0.1:{port}/api/"
         return self
@@ -215,7 +218,7 @@ class FakeSlack:
 
     async def _respond(self, request: web.Request) -> web.Response:
         """response_url takes a message as JSON; its blocks obey the same limits as chat.*."""
-        if request.match_info["key"] not in self._response_urls:
+        if request.match_info["key"] not in self._response_urls and not self.lenient:
             return web.Response(status=404, text="no_such_response_url")
         body = await request.json()
         problems = check_message_blocks(body.get("blocks") or [])
@@ -510,6 +513,8 @@ class FakeSlack:
         if not trigger_id:
             raise _missing("trigger_id")
         trigger = self._triggers.get(str(trigger_id))
+        if trigger is None and self.lenient:
+            trigger = self._triggers[str(trigger_id)] = _Trigger(self.now())
         if trigger is None:
             raise _Refusal("invalid_trigger_id")
         if trigger.used:
