@@ -64,6 +64,20 @@ async def home(ctx: Context) -> Message:
 
 
 async def record_failure(ctx: Context, *, channel: str | None, error: str) -> None:
+    """One line per channel and error: a gone channel refuses every post, and admins need to
+    see that once, with the latest time, not once per refused post."""
+    same = await ctx.session.scalar(
+        select(DeliveryFailure).where(
+            DeliveryFailure.workspace_id == ctx.workspace.id,
+            DeliveryFailure.channel.is_(None)
+            if channel is None
+            else DeliveryFailure.channel == channel,
+            DeliveryFailure.error == error,
+        )
+    )
+    if same is not None:
+        same.at = ctx.now()
+        return
     ctx.session.add(
         DeliveryFailure(workspace_id=ctx.workspace.id, channel=channel, error=error, at=ctx.now())
     )

@@ -62,8 +62,15 @@ def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:
 class ChannelPacer:
     """Spaces posts to one channel by `interval` seconds; other channels are not held up."""
 
-    def __init__(self, interval: float) -> None:
+    def __init__(
+        self,
+        interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
         self._next: dict[str, float] = defaultdict(float)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
@@ -71,10 +78,10 @@ class ChannelPacer:
         if self.interval <= 0:
             return
         async with self._locks[channel]:
-            delay = self._next[channel] - time.monotonic()
+            delay = self._next[channel] - self.clock()
             if delay > 0:
-                await asyncio.sleep(delay)
-            self._next[channel] = time.monotonic() + self.interval
+                await self.sleep(delay)
+            self._next[channel] = max(self.clock(), self._next[channel]) + self.interval
 
 
 Failure = Callable[[str | None, str], Awaitable[None]]
