@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import bot.assessment.handlers
 import bot.complaints.handlers
 import bot.help
 import bot.home
@@ -51,7 +52,11 @@ async def first_delivery(ctx: Context, key: str) -> bool:
 
 async def with_posted(ctx: Context, reply: Reply) -> Reply:
     """Channel posts with a ref learn where they stand already, in the event's transaction."""
-    refs = [p.message.ref for p in reply.posts if p.message.ref and p.to is Audience.CHANNEL]
+    refs = [
+        p.message.ref
+        for p in reply.posts
+        if p.message.ref and p.to is not Audience.ACTOR and not p.fresh
+    ]
     if not refs:
         return reply
     found = {
@@ -63,7 +68,10 @@ async def with_posted(ctx: Context, reply: Reply) -> Reply:
         )
     }
     posts = tuple(
-        replace(p, posted=found.get(p.message.ref)) if p.message.ref else p for p in reply.posts
+        replace(p, posted=found.get(p.message.ref))
+        if p.message.ref and p.to is not Audience.ACTOR and not p.fresh
+        else p
+        for p in reply.posts
     )
     return replace(reply, posts=posts)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.assessment.handlers import help_message as assessment_help
 from bot.complaints.handlers import help_message
 from bot.context import Context, Role
 from bot.i18n import N_, Translator
@@ -18,6 +19,7 @@ async def help_command(ctx: Context, _text: str) -> Reply:
             text=t("What carebot can do"),
             sections=(
                 *complaints.sections,
+                *assessment_help(ctx).sections,
                 Section(
                     body=t("/home — your open complaints and follow-ups due\n/help — this list")
                 ),
@@ -91,6 +93,12 @@ class ShellWords:
 
     def to_channel(self) -> str:
         return self.t("posted in the channel")
+
+    def to_dm(self) -> str:
+        return self.t("direct message")
+
+    def file_saved(self, title: str, path: str) -> str:
+        return self.t("{title} saved to {path}").format(title=title, path=path)
 
     def bye(self) -> str:
         return self.t("Goodbye.")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import (
+    format_date,
     format_datetime,
     get_date_format,
     get_datetime_format,
@@ -23,12 +24,13 @@ from babel.dates import (
 )
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 DOMAIN = "carebot"
 LOCALES_DIR = Path(__file__).parent / "locales"
 SUPPORTED_LOCALES: tuple[str, ...] = ("en", "hi", "mr", "bn", "tl")
+Moment = datetime  # the type, by a name the Translator.datetime method does not hide
 
 
 def N_(message: str) -> str:
@@ -85,6 +87,16 @@ class Translator:
             return "—"
         local = value.astimezone(self.timezone)
         return str(format_datetime(local, self._datetime_pattern, locale=self._babel_locale))
+
+    def date(self, value: Moment) -> str:
+        return str(
+            format_date(value.astimezone(self.timezone), "medium", locale=self._babel_locale)
+        )
+
+    def number(self, value: Decimal | float | int, decimals: int = 2) -> str:
+        """Up to `decimals` decimals, none shown when they are zeros: 4, 3.75, 3.67."""
+        pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
+        return str(format_decimal(value, pattern, locale=self._babel_locale))
 
     def money(self, amount: Decimal, currency: str) -> str:
         return str(format_currency(amount, currency, locale=self.locale))

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     )
     default_currency: str = Field(default="INR", description="ISO 4217 code for compensation.")
     log_level: str = Field(default="INFO")
+    files_dir: str = Field(
+        default="carebot-files", description="Folder where the shell saves charts it is sent."
+    )
 
     # HTTP server (Slack's HTTP mode, health checks).
     host: str = Field(default="0.0.0.0", description="Address the HTTP server listens on.")
@@ -36,7 +39,7 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_scopes: str = Field(
-        default="commands,chat:write,users:read,im:write",
+        default="commands,chat:write,users:read,im:write,files:write",
         description="Bot scopes asked for when a workspace installs the app (OAuth).",
     )
     slack_api_url: str = Field(

@@ -91,8 +91,18 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file shared with a message (a chart): uploaded on chat platforms, saved by the shell."""
+
+    filename: str
+    title: str
+    content: bytes = field(repr=False)
+    mime: str = "image/png"
+
+
+@dataclass(frozen=True)
 class Message:
-    """A message: a headline, sections and buttons.
+    """A message: a headline, sections, buttons and files.
 
     `ref` names a message that is updated in place (e.g. a complaint's card): an adapter
     that has already posted a message with this ref edits it instead of posting again.
@@ -102,11 +112,13 @@ class Message:
     sections: tuple[Section, ...] = ()
     buttons: tuple[Button, ...] = ()
     ref: str | None = None
+    files: tuple[Attachment, ...] = ()
 
 
 class Audience(StrEnum):
     ACTOR = "actor"  # only the person who acted (ephemeral)
     CHANNEL = "channel"  # the channel the conversation is in (or the configured one)
+    DM = "dm"  # the actor's direct messages with the bot, wherever they typed
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,8 @@ class Post:
     channel: str | None = None
     # Where the message with this ref was posted before (channel, message id): edit it there.
     posted: tuple[str, str] | None = None
+    # Post anew even when a message with this ref stands; the new one is edited from then on.
+    fresh: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import asyncio
 import getpass
 import logging
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from pydantic_core import PydanticCustomError
@@ -21,7 +22,7 @@ from bot.help import ShellWords
 from bot.i18n import Translator
 from bot.runtime import open_database
 from bot.settings import Settings
-from bot.ui import Audience, Button, Field, FieldKind, Form, Reply
+from bot.ui import Attachment, Audience, Button, Field, FieldKind, Form, Reply
 from bot.validation import parse_datetime
 
 PLATFORM = "console"
@@ -55,6 +56,7 @@ class Shell:
         self.stdout = stdout
         self.t = Translator(settings.default_locale, settings.default_timezone)
         self.words = ShellWords(self.t)
+        self.files_dir = Path(settings.files_dir)
         name = getpass.getuser() or "agent"
         self.actor = Actor(PLATFORM, WORKSPACE, name.lower(), name, channel_id="shell")
         self.buttons: list[Button] = []
@@ -149,13 +151,26 @@ class Shell:
     async def show(self, reply: Reply) -> None:
         self.buttons = []
         for post in reply.posts:
-            note = self.words.to_channel() if post.to is Audience.CHANNEL else None
+            note = {
+                Audience.CHANNEL: self.words.to_channel(),
+                Audience.DM: self.words.to_dm(),
+            }.get(post.to)
             self.say(
                 render.message(post.message, first_button=len(self.buttons) + 1, channel_note=note)
             )
+            for attachment in post.message.files:
+                self.say(self.words.file_saved(attachment.title, str(self.save(attachment))))
             self.buttons.extend(post.message.buttons)
         if reply.form is not None:
             await self.fill(reply.form)
+
+    def save(self, attachment: Attachment) -> Path:
+        """A file the core sent (a chart), kept where the person can open it."""
+        folder = self.files_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(attachment.filename).name  # never outside the folder
+        path.write_bytes(attachment.content)
+        return path.resolve()
 
     async def fill(self, form: Form) -> None:
         self.say(f"── {form.title} ──")

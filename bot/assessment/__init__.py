@@ -1,0 +1,1 @@
+"""The Customer Service Quotient self-assessment: questions, scoring, the DM flow, charts."""

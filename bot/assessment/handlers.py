@@ -1,0 +1,155 @@
+"""`/assessment` and its buttons: the self-assessment, taken one statement at a time in a DM."""
+
+from __future__ import annotations
+
+from bot.assessment import service, views
+from bot.context import Context, Role
+from bot.errors import Forbidden, NotFound, UserError
+from bot.i18n import N_
+from bot.router import router
+from bot.ui import Audience, Message, Post, Reply, Section
+from storage.models import Assessment
+
+PRIVATE = (Role.ADMIN,)  # besides the respondent, who may read individual answers
+TEAM = (Role.MANAGER, Role.ADMIN)
+
+
+SENT = N_("I sent it to you in a direct message.")
+CONTINUES = N_("The assessment continues in your direct messages with me.")
+
+
+def in_dm(ctx: Context, message: Message, note: str = SENT, fresh: bool = False) -> Reply:
+    """The message in the person's DM; typed elsewhere, they are told where it went."""
+    posts = [Post(message, Audience.DM, fresh=fresh)]
+    if not ctx.actor.is_dm:
+        posts.insert(0, Post(Message(text=ctx.t(note)), Audience.ACTOR))
+    return Reply(posts=tuple(posts))
+
+
+@router.command("assessment")
+async def assessment_command(ctx: Context, text: str) -> Reply:
+    verb = text.strip().lower()
+    if verb in ("", "start", "resume"):
+        return await start(ctx)
+    if verb == "history":
+        return await history(ctx)
+    if verb == "team":
+        return await team(ctx)
+    if verb == "help":
+        return Reply.say(help_message(ctx))
+    raise UserError(N_("Unknown subcommand “{verb}”. Type /assessment help."), verb=verb)
+
+
+def help_message(ctx: Context) -> Message:
+    t = ctx.t
+    return Message(
+        text=t("The customer service self-assessment"),
+        sections=(
+            Section(
+                body="\n".join(
+                    (
+                        t("/assessment — take the 25 statements, or go on where you paused"),
+                        t("/assessment history — your results over time"),
+                        t("/assessment team — the team's results (managers and admins)"),
+                    )
+                )
+            ),
+        ),
+    )
+
+
+async def start(ctx: Context) -> Reply:
+    run, _new = await service.start_or_resume(ctx)
+    # Posted anew: the DM's latest message is the one to answer, however long ago it started.
+    return in_dm(ctx, views.question(ctx, run), CONTINUES, fresh=True)
+
+
+def _ids(action: str, value: str) -> tuple[int, int, int | None]:
+    """(run id, position, score) from `assessment.answer:RUN` and `POSITION[:SCORE]`."""
+    try:
+        run_id = int(action.partition(":")[2])
+        position, _, score = value.partition(":")
+        return run_id, int(position), int(score) if score else None
+    except ValueError:
+        raise UserError(N_("That button is out of date. Type /assessment to go on.")) from None
+
+
+async def _run_of(ctx: Context, action: str, value: str) -> tuple[Assessment, int, int | None]:
+    run_id, position, score = _ids(action, value)
+    run = await service.own_run(ctx, run_id)
+    if run is None:
+        raise NotFound(N_("That assessment is not yours, or it no longer exists."))
+    return run, position, score
+
+
+def _stale(ctx: Context, run: Assessment) -> Reply:
+    """A click on a question that is no longer on screen changes nothing: say so, show where
+    the assessment stands."""
+    if run.completed_at is not None:
+        return Reply.text(
+            ctx.t("This assessment is complete. Type /assessment history to see your results.")
+        )
+    note = ctx.t("That statement is answered already; here is where you are.")
+    return Reply(
+        posts=(
+            Post(Message(text=note), Audience.ACTOR),
+            Post(views.question(ctx, run), Audience.DM),
+        )
+    )
+
+
+@router.action("assessment.answer:")
+async def answer(ctx: Context, action: str, value: str) -> Reply:
+    run, position, score = await _run_of(ctx, action, value)
+    if score is None or not service.answer(ctx, run, position, score):
+        return _stale(ctx, run)
+    if run.completed_at is None:
+        return Reply(posts=(Post(views.question(ctx, run), Audience.DM),))
+    await ctx.session.flush()
+    current = service.result(run)
+    previous = await service.previous(ctx, run)
+    return Reply(posts=(Post(views.result(ctx, current, previous), Audience.DM),))
+
+
+@router.action("assessment.back:")
+async def back(ctx: Context, action: str, value: str) -> Reply:
+    run, position, _ = await _run_of(ctx, action, value)
+    if not service.back(run, position):
+        return _stale(ctx, run)
+    return Reply(posts=(Post(views.question(ctx, run), Audience.DM),))
+
+
+@router.action("assessment.pause:")
+async def pause(ctx: Context, action: str, value: str) -> Reply:
+    run, position, _ = await _run_of(ctx, action, value)
+    if not service.pause(ctx, run, position):
+        return _stale(ctx, run)
+    return Reply(posts=(Post(views.paused(ctx, run), Audience.DM),))
+
+
+@router.action("assessment.history")
+async def history_button(ctx: Context, _action: str, _value: str) -> Reply:
+    return await history(ctx)
+
+
+async def history(ctx: Context) -> Reply:
+    results = await service.history(ctx, ctx.member)
+    return in_dm(ctx, views.history(ctx, results))
+
+
+async def team(ctx: Context) -> Reply:
+    if ctx.role not in TEAM:
+        raise Forbidden(N_("Only managers and admins can see the team's results."))
+    results = await service.team(ctx)
+    return in_dm(ctx, views.team(ctx, results, show_people=ctx.role in PRIVATE))
+
+
+@router.action("assessment.answers:")
+async def answers(ctx: Context, action: str, _value: str) -> Reply:
+    run_id, _, _ = _ids(action, "0")
+    run = await service.find(ctx, run_id)
+    if run is None or run.completed_at is None:
+        raise NotFound(N_("That assessment is not complete, or it no longer exists."))
+    if run.member_id != ctx.member.id and ctx.role not in PRIVATE:
+        raise Forbidden(N_("Only the respondent and admins can see individual answers."))
+    return in_dm(ctx, views.answers(ctx, service.result(run)))

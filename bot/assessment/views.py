@@ -1,0 +1,294 @@
+"""The assessment's messages: one statement at a time, the result, history and the team view."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from fractions import Fraction
+
+from bot.assessment import charts, scoring
+from bot.assessment.questions import ITEMS, SCALE, SECTION_OF, SECTIONS
+from bot.assessment.scoring import BAND_LABELS, BAND_MEANINGS, Band
+from bot.assessment.service import Result
+from bot.context import Context
+from bot.ui import Attachment, Button, Message, Section
+from storage.models import Assessment
+
+PREFIX = "assessment"
+
+
+def ref(run: Assessment) -> str:
+    """The one DM message a run is shown in, edited as the person answers."""
+    return f"{PREFIX}:{run.id}"
+
+
+def score_text(ctx: Context, value: Fraction) -> str:
+    return ctx.t.number(scoring.shown(value))
+
+
+def total_text(ctx: Context, value: Fraction) -> str:
+    return ctx.t.number(scoring.shown_total(value))
+
+
+def change_text(ctx: Context, now: Fraction, before: Fraction) -> str:
+    delta = scoring.shown(now - before)
+    if delta == 0:
+        return "±0"
+    return ("+" if delta > 0 else "−") + ctx.t.number(abs(delta))
+
+
+def band_text(ctx: Context, band: Band) -> str:
+    return ctx.t(BAND_LABELS[band])
+
+
+def question(ctx: Context, run: Assessment) -> Message:
+    t = ctx.t
+    item = ITEMS[run.position]
+    section = SECTION_OF[item.code]
+    progress = t("{n} of {total} · section {section} of {sections}").format(
+        n=run.position + 1, total=len(ITEMS), section=section.number, sections=len(SECTIONS)
+    )
+    sections = [
+        Section(title=t(section.title), body=t(section.intro)),
+        Section(body=t(item.text)),
+    ]
+    given = next((a.score for a in run.answers if a.item == item.code), None)
+    if given is not None:
+        sections.append(
+            Section(
+                body=t("Your answer before: {score} — {words}").format(
+                    score=given, words=t(SCALE[given])
+                )
+            )
+        )
+    answer = f"{PREFIX}.answer:{run.id}"
+    buttons = [
+        Button(f"{score} · {t(words)}", answer, f"{run.position}:{score}")
+        for score, words in SCALE.items()
+    ]
+    if run.position > 0:
+        buttons.append(Button(t("Back"), f"{PREFIX}.back:{run.id}", str(run.position)))
+    buttons.append(Button(t("Pause"), f"{PREFIX}.pause:{run.id}", str(run.position)))
+    return Message(
+        text=t("Customer service self-assessment · {progress}").format(progress=progress),
+        sections=tuple(sections),
+        buttons=tuple(buttons),
+        ref=ref(run),
+    )
+
+
+def paused(ctx: Context, run: Assessment) -> Message:
+    t = ctx.t
+    return Message(
+        text=t("Assessment paused at statement {n} of {total}.").format(
+            n=run.position + 1, total=len(ITEMS)
+        ),
+        sections=(Section(body=t("Type /assessment when you want to go on where you stopped.")),),
+        ref=ref(run),
+    )
+
+
+def _dates(ctx: Context, current: Result, previous: Result | None) -> list[str]:
+    days = [current.completed_at.astimezone(ctx.zone).date().isoformat()]
+    if previous is not None:
+        days.append(previous.completed_at.astimezone(ctx.zone).date().isoformat())
+    return days
+
+
+def result(ctx: Context, current: Result, previous: Result | None) -> Message:
+    t = ctx.t
+    headline = t("Your result: {total} of 35 · {band}").format(
+        total=total_text(ctx, current.total), band=band_text(ctx, current.band)
+    )
+    rows = []
+    for section in SECTIONS:
+        now = current.scores[section.number]
+        value = score_text(ctx, now)
+        if previous is not None:
+            value += f" ({change_text(ctx, now, previous.scores[section.number])})"
+        rows.append((f"{section.number}. {t(section.title)}", value))
+    sections = [
+        Section(body=t(BAND_MEANINGS[current.band])),
+        Section(title=t("Section scores (1 to 5)"), fields=tuple(rows)),
+    ]
+    if previous is not None:
+        sections.append(
+            Section(
+                body=t("Total before: {total} on {date} ({change}).").format(
+                    total=total_text(ctx, previous.total),
+                    date=t.date(previous.completed_at),
+                    change=change_text(ctx, current.total, previous.total),
+                )
+            )
+        )
+    weak = [SECTIONS[number - 1] for number in scoring.weakest(current.scores)]
+    sections.append(
+        Section(
+            title=t("Work on these first"),
+            body="\n".join(
+                f"{s.number}. {t(s.title)} ({score_text(ctx, current.scores[s.number])}): "
+                f"{t(s.advice)}"
+                for s in weak
+            ),
+        )
+    )
+    days = _dates(ctx, current, previous)
+    legend = (
+        t("Chart: the seven sections by number; this result in blue ({this}).").format(this=days[0])
+        if previous is None
+        else t(
+            "Chart: the seven sections by number; this result in blue ({this}), "
+            "the one before in grey ({before})."
+        ).format(this=days[0], before=days[1])
+    )
+    sections.append(Section(body=legend))
+    chart = charts.radar(
+        [current.scores[s.number] for s in SECTIONS],
+        [previous.scores[s.number] for s in SECTIONS] if previous else None,
+        days,
+    )
+    return Message(
+        text=headline,
+        sections=tuple(sections),
+        buttons=(Button(t("History"), f"{PREFIX}.history", ""),),
+        ref=ref(current.run),
+        files=(Attachment(f"assessment-{days[0]}.png", t("Your assessment"), chart),),
+    )
+
+
+def history(ctx: Context, results: list[Result]) -> Message:
+    t = ctx.t
+    if not results:
+        return Message(
+            text=t("You have not completed an assessment yet. Type /assessment to take one.")
+        )
+    lines = [
+        t("{date}: {total} of 35 · {band}").format(
+            date=t.date(r.completed_at),
+            total=total_text(ctx, r.total),
+            band=band_text(ctx, r.band),
+        )
+        for r in reversed(results)
+    ]
+    chart = charts.trend(
+        [r.completed_at.astimezone(ctx.zone).date() for r in results], [r.total for r in results]
+    )
+    return Message(
+        text=t("Your assessments"),
+        sections=(
+            Section(body="\n".join(lines)),
+            Section(
+                body=t(
+                    "Chart: your total over time; green from 28 is an asset, "
+                    "red below 21 is at risk."
+                )
+            ),
+        ),
+        buttons=tuple(
+            Button(
+                t("Answers of {date}").format(date=t.date(r.completed_at)),
+                f"{PREFIX}.answers:{r.run.id}",
+            )
+            for r in list(reversed(results))[:5]
+        ),
+        files=(Attachment("assessment-history.png", t("Your assessments"), chart),),
+    )
+
+
+def answers(ctx: Context, current: Result) -> Message:
+    t = ctx.t
+    given = {a.item: a.score for a in current.run.answers}
+    sections = tuple(
+        Section(
+            title=f"{s.number}. {t(s.title)} · {score_text(ctx, current.scores[s.number])}",
+            body="\n".join(f"{given[i.code]} — {t(i.text)}" for i in s.items),
+        )
+        for s in SECTIONS
+    )
+    return Message(
+        text=t("Answers of {name}, {date}: {total} of 35 · {band}").format(
+            name=current.run.member.display_name,
+            date=t.date(current.completed_at),
+            total=total_text(ctx, current.total),
+            band=band_text(ctx, current.band),
+        ),
+        sections=sections,
+    )
+
+
+def team(ctx: Context, results: list[Result], show_people: bool) -> Message:
+    """The latest result per respondent, aggregated; names only for admins."""
+    t = ctx.t
+    latest: dict[int, Result] = {}
+    for r in results:  # oldest first, so the last one per person wins
+        latest[r.run.member_id] = r
+    if not latest:
+        return Message(text=t("Nobody in this workspace has completed an assessment yet."))
+    people = list(latest.values())
+    average = scoring.mean(r.total for r in people)
+    bands = Counter(r.band for r in people)
+    section_means = {s.number: scoring.mean(r.scores[s.number] for r in people) for s in SECTIONS}
+    weak = scoring.weakest(section_means)
+    by_month: dict[str, list[Fraction]] = defaultdict(list)
+    for r in results:
+        by_month[r.completed_at.astimezone(ctx.zone).strftime("%Y-%m")].append(r.total)
+    months = sorted(by_month)[-12:]
+    sections = [
+        Section(
+            fields=(
+                (t("Respondents"), str(len(people))),
+                (
+                    t("Average total"),
+                    total_text(ctx, average) + " · " + band_text(ctx, scoring.band(average)),
+                ),
+                *((band_text(ctx, b), str(bands.get(b, 0))) for b in Band),
+            )
+        ),
+        Section(
+            title=t("Weakest sections team-wide"),
+            body="\n".join(
+                f"{n}. {t(SECTIONS[n - 1].title)} ({score_text(ctx, section_means[n])}): "
+                f"{t(SECTIONS[n - 1].advice)}"
+                for n in weak
+            ),
+        ),
+        Section(
+            title=t("Average total by month"),
+            body="\n".join(
+                f"{month}: {total_text(ctx, scoring.mean(by_month[month]))}" for month in months
+            ),
+        ),
+    ]
+    buttons: tuple[Button, ...] = ()
+    if show_people:
+        ordered = sorted(people, key=lambda r: r.total)
+        sections.append(
+            Section(
+                title=t("Latest result per person"),
+                body="\n".join(
+                    t("{name}: {total} · {band}").format(
+                        name=r.run.member.display_name,
+                        total=total_text(ctx, r.total),
+                        band=band_text(ctx, r.band),
+                    )
+                    for r in ordered
+                ),
+            )
+        )
+        buttons = tuple(
+            Button(
+                t("Answers of {name}").format(name=r.run.member.display_name),
+                f"{PREFIX}.answers:{r.run.id}",
+            )
+            for r in ordered[:10]
+        )
+    chart = charts.trend(
+        [date.fromisoformat(m + "-01") for m in months],
+        [scoring.mean(by_month[m]) for m in months],
+    )
+    return Message(
+        text=t("The team's customer service assessment"),
+        sections=tuple(sections),
+        buttons=buttons,
+        files=(Attachment("assessment-team.png", t("Average total by month"), chart),),
+    )
