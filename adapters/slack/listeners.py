@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 SHORTCUT = "log_as_complaint"
-COMMANDS = ("/complaint", "/help", "/home")
+COMMANDS = ("/complaint", "/help", "/home", "/assessment")
 
 
 def _team(body: dict[str, Any], context: AsyncBoltContext) -> str:
@@ -185,9 +185,18 @@ class SlackListeners:
             await sender.call("views.open", None, trigger_id=trigger_id, view=view)
         for post in reply.posts:
             if post.to is Audience.CHANNEL:
-                await self.to_channel(sender, actor, post)
+                channel = await self.to_channel(sender, actor, post)
+            elif post.to is Audience.DM:
+                channel = await self.to_dm(sender, actor, post)
             else:
                 await self.to_actor(sender, actor, post.message, respond)
+                # An ephemeral message cannot carry files: they go to the actor's DM.
+                channel = await self.dm_channel(sender, actor) if post.message.files else None
+            if channel is not None:
+                for file in post.message.files:
+                    await sender.upload(
+                        channel, content=file.content, filename=file.filename, title=file.title
+                    )
 
     async def to_actor(
         self,
@@ -209,15 +218,44 @@ class SlackListeners:
         else:
             await sender.call("chat.postMessage", actor.user_id, channel=actor.user_id, **payload)
 
-    async def to_channel(self, sender: Sender, actor: Actor, post: Post) -> None:
-        """A channel post; a message with a ref (a complaint card) is edited where it stands."""
-        payload = blocks.message_payload(post.message)
-        ref = post.message.ref
-        if post.posted is not None:
-            channel, ts = post.posted
-            if await sender.call("chat.update", channel, channel=channel, ts=ts, **payload):
-                return
+    async def to_channel(self, sender: Sender, actor: Actor, post: Post) -> str | None:
+        """A channel post; a message with a ref (a complaint card) is edited where it stands.
+        Returns the channel the message stands in, or None if Slack refused it."""
         channel = post.channel or actor.channel_id or actor.user_id
+        return await self.post_or_update(sender, actor, post, channel)
+
+    async def to_dm(self, sender: Sender, actor: Actor, post: Post) -> str | None:
+        """The actor's DM with the bot, wherever they typed; edited in place like a card."""
+        if post.posted is not None:
+            return await self.post_or_update(sender, actor, post, None)
+        channel = await self.dm_channel(sender, actor)
+        return await self.post_or_update(sender, actor, post, channel) if channel else None
+
+    async def dm_channel(self, sender: Sender, actor: Actor) -> str | None:
+        """The bot's DM with the actor. Always asked for (Slack answers the same id each time):
+        a command or shortcut used in a DM between people carries that DM's id, where the bot
+        cannot post."""
+        answer = await sender.call("conversations.open", None, users=actor.user_id)
+        return str(answer["channel"]["id"]) if answer else None
+
+    async def post_or_update(
+        self, sender: Sender, actor: Actor, post: Post, channel: str | None
+    ) -> str | None:
+        """Edits the message where it stands (`post.posted`); posts to `channel` if there is none
+        or Slack refused the edit (message deleted), and remembers the new one by its ref."""
+        payload = blocks.message_payload(post.message)
+        if post.posted is not None:
+            where, ts = post.posted
+            if await sender.call("chat.update", where, channel=where, ts=ts, **payload):
+                return where
+            if channel is None:  # a DM post: find the DM only now that it is needed
+                channel = await self.dm_channel(sender, actor)
+        if channel is None:
+            return None
         answer = await sender.call("chat.postMessage", channel, channel=channel, **payload)
-        if answer and ref:
-            await self.bot.remember_post(actor, ref, str(answer["channel"]), str(answer["ts"]))
+        if not answer:
+            return None
+        where = str(answer["channel"])
+        if post.message.ref:
+            await self.bot.remember_post(actor, post.message.ref, where, str(answer["ts"]))
+        return where

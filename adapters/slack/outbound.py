@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,13 @@ PERMANENT = frozenset(
         "invalid_arguments",
         "message_not_found",
         "cant_update_message",
+        # file uploads: the workspace's policy or plan, or a channel the bot may not share to
+        "file_uploads_disabled",
+        "file_uploads_except_images_disabled",
+        "file_upload_size_restricted",
+        "storage_limit_reached",
+        "posting_to_channel_denied",
+        "invalid_channel",
     }
 )
 
@@ -101,8 +109,25 @@ class Sender:
         `channel` is where the call lands, for pacing and for the failure record."""
         if channel and method in ("chat.postMessage", "chat.postEphemeral"):
             await self.pacer.wait(channel)
+        return await self._guarded(method, channel, self.client.api_call(method, json=args))
+
+    async def upload(
+        self, channel: str, *, content: bytes, filename: str, title: str
+    ) -> dict[str, Any] | None:
+        """Shares a file in `channel` (a channel or DM id, not a user id): slack_sdk runs the three
+        steps (get an upload URL, POST the bytes, complete). Paced like a post, since sharing
+        shows as a message; None when refused for good, as for `call`."""
+        await self.pacer.wait(channel)
+        upload = self.client.files_upload_v2(
+            channel=channel, content=content, filename=filename, title=title
+        )
+        return await self._guarded("files.upload", channel, upload)
+
+    async def _guarded(
+        self, method: str, channel: str | None, request: Awaitable[AsyncSlackResponse]
+    ) -> dict[str, Any] | None:
         try:
-            response = await self.client.api_call(method, json=args)
+            response = await request
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
             if error not in PERMANENT:

@@ -18,7 +18,7 @@ def test_manifest_matches_the_adapter(manifest: Path) -> None:
     assert sorted(re.findall(r"- command: (\S+)", text)) == sorted(COMMANDS)
     assert re.findall(r"callback_id: (\S+)", text) == [SHORTCUT]
     assert "app_home_opened" in text and "home_tab_enabled: true" in text
-    for scope in ("commands", "chat:write", "users:read", "im:write"):
+    for scope in ("commands", "chat:write", "users:read", "im:write", "files:write"):
         assert f"- {scope}\n" in text
     http = "socket_mode_enabled: false" in text
     assert http == ("request_url: https://carebot.example.com/slack/events" in text)

@@ -1,6 +1,7 @@
 """A fake Slack Web API for tests: a real HTTP server that refuses what Slack refuses."""
 
 from .blockkit import check_message_blocks, check_view
+from .files import SharedFile
 from .server import (
     APP_ID,
     BOT_ID,
@@ -21,6 +22,7 @@ __all__ = [
     "CallRecord",
     "FakeSlack",
     "RateLimitServed",
+    "SharedFile",
     "check_message_blocks",
     "check_view",
 ]

@@ -12,7 +12,9 @@ How slack_sdk 3.47 sends requests, which is why the parsing below is what it is:
 - booleans sent as query arguments arrive as "1"/"0";
 - oauth.v2.access POSTs a form body and authenticates with HTTP Basic (client_id:client_secret),
   which replaces the bot token's Bearer header;
-- a caller may still form-encode `blocks`/`view` as JSON strings, so those fields are decoded.
+- a caller may still form-encode `blocks`/`view` as JSON strings, so those fields are decoded;
+- files_upload_v2 sends files.getUploadURLExternal and files.completeUploadExternal arguments in
+  the query string (`files` as a JSON string) and POSTs the bytes to the upload URL (files.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from typing import Any, Literal
 from aiohttp import web
 
 from .blockkit import check_message_blocks, check_view
+from .files import FileUploads, SharedFile, upload_body
+from .wire import Json, Refusal, missing
 
 TEAM_ID = "T1"
 TEAM_NAME = "Carebot Test Workspace"
@@ -42,13 +46,11 @@ BOT_ID = "BBOT"
 APP_ID = "A0CAREBOT"
 WORKSPACE_URL = "https://carebot-test.slack.com/"
 INSTALLED_TOKEN = "xoxb-installed"
-INSTALL_SCOPES = "chat:write,commands,im:write,users:read"
+INSTALL_SCOPES = "chat:write,commands,files:write,im:write,users:read"
 TRIGGER_LIFETIME = 3.0  # seconds; Slack: "trigger_id expires in 3 seconds"
 VIEW_MAX_BYTES = 250 * 1024  # views.open: view_too_large "greater than 250kb"
 JSON_ARGS = ("blocks", "view", "attachments", "metadata")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-Json = dict[str, Any]
 
 
 @dataclass
@@ -92,25 +94,6 @@ class _Call:
     args: Json
     token: str | None
     basic: tuple[str, str] | None  # HTTP Basic client_id, client_secret
-
-
-class _Refusal(Exception):
-    """Raised by a method handler: Slack's `{"ok": false, "error": ...}` answer."""
-
-    def __init__(self, error: str, messages: list[str] | None = None) -> None:
-        super().__init__(error)
-        self.error = error
-        self.messages = messages or []
-
-    def body(self) -> Json:
-        body: Json = {"ok": False, "error": self.error}
-        if self.messages:
-            body["response_metadata"] = {"messages": self.messages}
-        return body
-
-
-def _missing(name: str) -> _Refusal:
-    return _Refusal("invalid_arguments", [f"[ERROR] missing required field: {name}"])
 
 
 def _truthy(value: object) -> bool:
@@ -159,6 +142,7 @@ class FakeSlack:
         self._triggers: dict[str, _Trigger] = {}
         self._oauth_codes: dict[str, str] = {}
         self._dms: dict[str, str] = {}
+        self._uploads = FileUploads(lambda channel: self._channel({"channel": channel}))
         self._runner: web.AppRunner | None = None
         self._handlers: dict[str, Callable[[_Call], Json]] = {
             "auth.test": self._auth_test,
@@ -167,6 +151,8 @@ class FakeSlack:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.getPermalink": self._chat_get_permalink,
             "conversations.open": self._conversations_open,
+            "files.getUploadURLExternal": lambda call: self._uploads.get_upload_url(call.args),
+            "files.completeUploadExternal": lambda call: self._uploads.complete(call.args),
             "users.info": self._users_info,
             "oauth.v2.access": self._oauth_v2_access,
             "views.open": self._views_open,
@@ -182,11 +168,13 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/response/{key}", self._respond)
+        app.router.add_post("/upload/v1/{ticket}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", port).start()
         port = self._runner.addresses[0][1]
         self.base_url = f"http://127.0.0.1:{port}/api/"
+        self._uploads.upload_base = f"http://127.0.0.1:{port}/upload/v1/"
         return self
 
     def _notify(self) -> None:
@@ -228,6 +216,17 @@ class FakeSlack:
         self._notify()
         return web.Response(text="ok")
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Step 2 of a file upload; recorded as method "upload" so tests can wait for it."""
+        content = await upload_body(request)
+        status, text, file_id = self._uploads.receive(request.match_info["ticket"], content)
+        response = {"ok": status == 200} | ({"file_id": file_id} if file_id else {"error": text})
+        record = CallRecord("upload", {"length": len(content)}, request.method, None, self.now())
+        record.status, record.response = status, response
+        self.calls.append(record)
+        self._notify()
+        return web.Response(status=status, text=text)
+
     async def close(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
@@ -255,6 +254,15 @@ class FakeSlack:
 
     def calls_to(self, method: str) -> list[CallRecord]:
         return [call for call in self.calls if call.method == method]
+
+    @property
+    def files(self) -> list[SharedFile]:
+        """Files completed through files.completeUploadExternal, one per channel shared to."""
+        return self._uploads.shared
+
+    def dm_for(self, user_id: str) -> str:
+        """The bot's DM with a member, as conversations.open would answer it."""
+        return self._dm_for(user_id)
 
     def new_trigger(self) -> str:
         """A trigger_id good for one views.open/push within 3 seconds of the fake's clock."""
@@ -316,7 +324,7 @@ class FakeSlack:
         method = request.match_info["method"]
         try:
             args, malformed = await _read_args(request), None
-        except _Refusal as refusal:
+        except Refusal as refusal:
             args, malformed = {}, refusal
         token, basic = _credentials(request, args)
         record = CallRecord(method, args, request.method, token, self.now())
@@ -340,7 +348,7 @@ class FakeSlack:
             if method != "oauth.v2.access":
                 self._authenticate(call.token)
             return 200, {"ok": True, **handler(call)}, {}
-        except _Refusal as refusal:
+        except Refusal as refusal:
             return 200, refusal.body(), {}
 
     def _serve_fault(self, method: str, fault: _Fault) -> tuple[int, Json, dict[str, str]]:
@@ -354,9 +362,9 @@ class FakeSlack:
 
     def _authenticate(self, token: str | None) -> None:
         if not token:
-            raise _Refusal("not_authed")
+            raise Refusal("not_authed")
         if token not in self.tokens:
-            raise _Refusal("invalid_auth")
+            raise Refusal("invalid_auth")
 
     # --- auth and oauth ----------------------------------------------------------------------
 
@@ -376,12 +384,12 @@ class FakeSlack:
         form = (call.args.get("client_id"), call.args.get("client_secret"))
         client_id, secret = call.basic or form
         if client_id != self.client_id:
-            raise _Refusal("invalid_client_id")
+            raise Refusal("invalid_client_id")
         if secret != self.client_secret:
-            raise _Refusal("bad_client_secret")
+            raise Refusal("bad_client_secret")
         installer = self._oauth_codes.pop(str(call.args.get("code", "")), None)
         if installer is None:
-            raise _Refusal("invalid_code")
+            raise Refusal("invalid_code")
         self.tokens.add(INSTALLED_TOKEN)
         return {
             "app_id": APP_ID,
@@ -399,7 +407,7 @@ class FakeSlack:
 
     def _user(self, user_id: object) -> Json:
         if not isinstance(user_id, str) or user_id not in self.users:
-            raise _Refusal("user_not_found")
+            raise Refusal("user_not_found")
         return self.users[user_id]
 
     def _dm_for(self, *user_ids: str) -> str:
@@ -421,7 +429,7 @@ class FakeSlack:
     def _conversations_open(self, call: _Call) -> Json:
         users = [u for u in str(call.args.get("users", "")).split(",") if u]
         if not users:
-            raise _Refusal("users_list_not_supplied")
+            raise Refusal("users_list_not_supplied")
         channel: Json = {"id": self._dm_for(*users), "is_im": len(users) == 1}
         if len(users) == 1:
             channel["user"] = users[0]
@@ -433,13 +441,15 @@ class FakeSlack:
         """The channel a message goes to; a user id means that user's DM, as in Slack."""
         channel = args.get("channel")
         if not isinstance(channel, str) or not channel or channel in self.missing_channels:
-            raise _Refusal("channel_not_found")
+            raise Refusal("channel_not_found")
         if channel in self.not_in_channels:
-            raise _Refusal("not_in_channel")
+            raise Refusal("not_in_channel")
         if channel[0] in "UW":
             if channel not in self.users:
-                raise _Refusal("channel_not_found")
+                raise Refusal("channel_not_found")
             return self._dm_for(channel)
+        if channel[0] in "DG" and channel not in self._dms.values():
+            raise Refusal("channel_not_found")  # a DM the bot is not part of, e.g. between people
         return channel
 
     def _content(self, args: Json) -> tuple[str, list[Any] | None]:
@@ -447,12 +457,12 @@ class FakeSlack:
         text, blocks = args.get("text"), args.get("blocks")
         if blocks is not None:
             if not isinstance(blocks, list):
-                raise _Refusal("invalid_blocks_format")
+                raise Refusal("invalid_blocks_format")
             problems = check_message_blocks(blocks)
             if problems:
-                raise _Refusal("invalid_blocks", problems)
+                raise Refusal("invalid_blocks", problems)
         if not text and not blocks and not args.get("attachments"):
-            raise _Refusal("no_text")
+            raise Refusal("no_text")
         return str(text or ""), blocks
 
     def _message(self, channel: str, ts: str, text: str, blocks: list[Any] | None) -> Json:
@@ -484,17 +494,17 @@ class FakeSlack:
         channel = self._channel(call.args)
         ts = call.args.get("ts")
         if not isinstance(ts, str) or (channel, ts) not in self.messages:
-            raise _Refusal("message_not_found")
+            raise Refusal("message_not_found")
         text, blocks = self._content(call.args)
         message = self._message(channel, ts, text, blocks)
         return {"channel": channel, "ts": ts, "text": text, "message": message}
 
     def _chat_post_ephemeral(self, call: _Call) -> Json:
         if not call.args.get("user"):
-            raise _missing("user")
+            raise missing("user")
         channel = self._channel(call.args)
         if call.args["user"] not in self.users:
-            raise _Refusal("user_not_in_channel")
+            raise Refusal("user_not_in_channel")
         self._content(call.args)
         return {"message_ts": self._next_ts(), "channel": channel}
 
@@ -502,7 +512,7 @@ class FakeSlack:
         channel = self._channel(call.args)
         ts = call.args.get("message_ts")
         if not isinstance(ts, str) or (channel, ts) not in self.messages:
-            raise _Refusal("message_not_found")
+            raise Refusal("message_not_found")
         permalink = f"{WORKSPACE_URL}archives/{channel}/p{ts.replace('.', '')}"
         return {"channel": channel, "permalink": permalink}
 
@@ -511,27 +521,27 @@ class FakeSlack:
     def _exchange(self, trigger_id: object) -> _Trigger:
         """A trigger works once, within 3 seconds; it is spent only when the call succeeds."""
         if not trigger_id:
-            raise _missing("trigger_id")
+            raise missing("trigger_id")
         trigger = self._triggers.get(str(trigger_id))
         if trigger is None and self.lenient:
             trigger = self._triggers[str(trigger_id)] = _Trigger(self.now())
         if trigger is None:
-            raise _Refusal("invalid_trigger_id")
+            raise Refusal("invalid_trigger_id")
         if trigger.used:
-            raise _Refusal("exchanged_trigger_id")
+            raise Refusal("exchanged_trigger_id")
         if self.now() - trigger.issued > TRIGGER_LIFETIME:
-            raise _Refusal("expired_trigger_id")
+            raise Refusal("expired_trigger_id")
         return trigger
 
     def _checked_view(self, args: Json, surface: str | None) -> Json:
         view = args.get("view")
         if view is None:
-            raise _missing("view")
+            raise missing("view")
         problems = check_view(view, surface=surface)
         if problems:
-            raise _Refusal("invalid_arguments", problems)
+            raise Refusal("invalid_arguments", problems)
         if len(json.dumps(view).encode()) > VIEW_MAX_BYTES:
-            raise _Refusal("view_too_large")
+            raise Refusal("view_too_large")
         assert isinstance(view, dict)
         return view
 
@@ -561,7 +571,7 @@ class FakeSlack:
     def _fresh_external_id(self, view: Json) -> None:
         external_id = view.get("external_id")
         if external_id and any(v.get("external_id") == external_id for v in self.views.values()):
-            raise _Refusal("duplicate_external_id")
+            raise Refusal("duplicate_external_id")
 
     def _views_open(self, call: _Call) -> Json:
         trigger = self._exchange(call.args.get("trigger_id"))
@@ -581,31 +591,31 @@ class FakeSlack:
         view_id = self._existing_view_id(call.args)
         current = self.views[view_id]
         if call.args.get("hash") and call.args["hash"] != current["hash"]:
-            raise _Refusal("hash_conflict")
+            raise Refusal("hash_conflict")
         view = self._checked_view(call.args, None)
         return {"view": self._store_view(view, view_id)}
 
     def _existing_view_id(self, args: Json) -> str:
         if args.get("view_id"):
             if args["view_id"] not in self.views:
-                raise _Refusal("not_found")
+                raise Refusal("not_found")
             return str(args["view_id"])
         external_id = args.get("external_id")
         if not external_id:
-            raise _missing("view_id")
+            raise missing("view_id")
         for view_id, view in self.views.items():
             if view.get("external_id") == external_id:
                 return view_id
-        raise _Refusal("not_found")
+        raise Refusal("not_found")
 
     def _views_publish(self, call: _Call) -> Json:
         user_id = call.args.get("user_id")
         if not user_id:
-            raise _missing("user_id")
+            raise missing("user_id")
         self._user(user_id)
         current = self.home_views.get(str(user_id))
         if call.args.get("hash") and (current is None or call.args["hash"] != current["hash"]):
-            raise _Refusal("hash_conflict")
+            raise Refusal("hash_conflict")
         view = self._checked_view(call.args, "home")
         stored = self._store_view(view, current["id"] if current else None)
         self.home_views[str(user_id)] = stored
@@ -620,15 +630,15 @@ async def _read_args(request: web.Request) -> Json:
             try:
                 body = await request.json()
             except ValueError as error:
-                raise _Refusal("invalid_json") from error
+                raise Refusal("invalid_json") from error
             if not isinstance(body, dict):
-                raise _Refusal("invalid_json")
+                raise Refusal("invalid_json")
             args.update(body)
         elif request.content_type in FORM_TYPES:
             form = await request.post()
             args.update({k: v for k, v in form.items() if isinstance(v, str)})
         else:
-            raise _Refusal("invalid_post_type")
+            raise Refusal("invalid_post_type")
     for key in JSON_ARGS:
         if isinstance(args.get(key), str):
             # Undecodable JSON stays a string, which the handler refuses with Slack's own error.
