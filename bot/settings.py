@@ -49,6 +49,29 @@ class Settings(BaseSettings):
     slack_channel_interval: float = Field(default=1.0, ge=0)
     discord_token: SecretStr | None = None
 
+    # Scheduled work (reminders, retention checks, escalations, digests).
+    scheduler_tick_seconds: float = Field(
+        default=30.0, gt=0, description="How often the scheduler looks for due work."
+    )
+    job_lease_seconds: int = Field(
+        default=300, ge=10, description="A claimed job is due again if not finished by then."
+    )
+    job_max_attempts: int = Field(
+        default=8, ge=1, description="Failed deliveries of a job before it is given up."
+    )
+    retention_delay_months: int = Field(
+        default=1, ge=1, le=24, description="Calendar months from resolution to retention check."
+    )
+    retention_nudges: int = Field(
+        default=2,
+        ge=0,
+        description="Reminders of an unanswered retention check before it is missed.",
+    )
+    retention_nudge_days: int = Field(default=3, ge=1, description="Days between those reminders.")
+    digest_grace_hours: int = Field(
+        default=24, ge=0, description="A digest missed by more than this is skipped, not sent late."
+    )
+
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

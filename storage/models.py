@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -55,6 +58,14 @@ class Workspace(Base):
     complaints_channel: Mapped[str | None] = mapped_column(String(64))
     last_complaint_number: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
+    # The weekly digest: where, and when in the workspace's time zone (an APScheduler cron).
+    digest_channel: Mapped[str | None] = mapped_column(String(64))
+    digest_day: Mapped[str] = mapped_column(String(3), default="mon", server_default="mon")
+    digest_time: Mapped[str] = mapped_column(String(5), default="09:00", server_default="09:00")
+    # Escalation to managers: a channel for them (else DMs), and the two limits.
+    managers_channel: Mapped[str | None] = mapped_column(String(64))
+    escalate_after_hours: Mapped[int | None] = mapped_column(Integer)
+    escalate_above_minor: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Member(Base):
@@ -80,6 +91,9 @@ class Complaint(Base):
         UniqueConstraint("workspace_id", "number"),
         Index("ix_complaints_workspace_phone", "workspace_id", "customer_phone"),
         Index("ix_complaints_workspace_status", "workspace_id", "status"),
+        # The digest's period queries: new and resolved complaints of one workspace.
+        Index("ix_complaints_workspace_received", "workspace_id", "received_at"),
+        Index("ix_complaints_workspace_resolved", "workspace_id", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,6 +128,8 @@ class Complaint(Base):
     checklist: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Set once when managers were told (open too long, or compensation above the limit).
+    escalated_at: Mapped[datetime | None]
 
     received_by: Mapped[Member] = relationship(foreign_keys=[received_by_id], lazy="joined")
     assigned_to: Mapped[Member | None] = relationship(foreign_keys=[assigned_to_id], lazy="joined")
@@ -152,6 +168,7 @@ class FollowUp(Base):
     done_at: Mapped[datetime | None]
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime]
+    reminded_at: Mapped[datetime | None]  # when the agent was reminded (once per due time)
 
 
 class Delivery(Base):
@@ -258,3 +275,115 @@ class AssessmentAnswer(Base):
     item: Mapped[str] = mapped_column(String(8), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
     answered_at: Mapped[datetime]
+
+
+class Job(Base):
+    """Due work: the scheduler claims pending rows whose `due_at` has come.
+
+    A claim moves `due_at` to the end of a lease instead of changing the state, so a process
+    that dies mid-delivery leaves the job due again when the lease ends (at most one duplicate
+    per crash), and one partial index on pending rows serves every claim. `key` makes planning
+    idempotent: one reminder per follow-up, one check per complaint, one digest per period.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "key"),
+        Index(
+            "ix_jobs_pending_due",
+            "due_at",
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # follow_up|retention|escalation|digest
+    key: Mapped[str] = mapped_column(String(120))
+    subject_id: Mapped[int | None] = mapped_column(Integer)  # the row the work is about
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(
+        String(12), default="pending"
+    )  # pending|done|failed|cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # failed deliveries so far
+    claims: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+
+class RetentionCheck(Base):
+    """The call one month after a complaint is resolved: is the customer satisfied, did they
+    buy again, what could we have done better (domain.md §2.4, retention)."""
+
+    __tablename__ = "retention_checks"
+    __table_args__ = (Index("ix_retention_checks_workspace_due", "workspace_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), unique=True
+    )
+    agent_id: Mapped[int] = mapped_column(ForeignKey("members.id"))  # who is asked to call
+    due_at: Mapped[datetime]
+    # scheduled|prompted|done|missed|cancelled
+    state: Mapped[str] = mapped_column(String(12), default="scheduled")
+    nudges: Mapped[int] = mapped_column(Integer, default=0)
+    satisfied: Mapped[str | None] = mapped_column(String(12))  # yes|no|unreachable
+    bought_again: Mapped[str | None] = mapped_column(String(8))  # yes|no|unknown
+    better: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime]
+
+
+class DigestSend(Base):
+    """One weekly digest to one channel for one period: the unique key makes it exactly once."""
+
+    __tablename__ = "digest_sends"
+    __table_args__ = (UniqueConstraint("workspace_id", "channel", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(16))  # ISO week of the send, e.g. 2026-W48
+    scheduled_for: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|skipped
+    late: Mapped[bool] = mapped_column(default=False)
+    sent_at: Mapped[datetime | None]
+
+
+class Goal(Base):
+    """A quantitative service goal: a metric, ≥ or ≤, a target, per week or month."""
+
+    __tablename__ = "goals"
+    __table_args__ = (Index("ix_goals_workspace", "workspace_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # shown to people: /goal edit 2
+    metric: Mapped[str] = mapped_column(String(32))
+    # The metric's parameter: hours for "resolved within", a category, a manual metric's name.
+    param: Mapped[str | None] = mapped_column(String(64))
+    comparison: Mapped[str] = mapped_column(String(2))  # ge|le
+    target: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    period: Mapped[str] = mapped_column(String(8))  # week|month
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime]
+    removed_at: Mapped[datetime | None]
+
+
+class MetricValue(Base):
+    """A figure recorded by hand (/metric record returns 12): returns, call answer time..."""
+
+    __tablename__ = "metric_values"
+    __table_args__ = (Index("ix_metric_values_workspace_name_on", "workspace_id", "name", "on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    at: Mapped[datetime]

@@ -1,0 +1,183 @@
+"""Due work, platform-neutral: what a job says, to whom, and what happens once it was said.
+
+The scheduler (scheduler/) claims due rows of the `jobs` table and, for each, asks the job's
+kind here to `prepare` the messages (in one transaction), hands them to the platform's
+`Deliverer`, then calls `finish` (in another) once every message was accepted. Kinds register
+themselves in `JOB_KINDS`; the core never knows which platform delivers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.context import Actor, Context, Role
+from bot.i18n import Translator
+from bot.settings import Settings
+from bot.ui import Reply
+from storage.models import Job, Member, Workspace
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A reply to deliver: DM posts go to `actor`'s DM, channel posts to `post.channel`."""
+
+    actor: Actor
+    reply: Reply
+
+
+@dataclass
+class JobContext:
+    session: AsyncSession
+    job: Job
+    workspace: Workspace
+    settings: Settings
+    clock: Clock
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def context_for(self, member: Member) -> Context:
+        """A core Context as if `member` acted: their language, the workspace's time zone."""
+        actor = actor_for(self.workspace, member)
+        locale = member.locale or self.workspace.locale
+        return Context(
+            session=self.session,
+            clock=self.clock,
+            workspace=self.workspace,
+            member=member,
+            actor=actor,
+            t=Translator(locale, self.workspace.timezone),
+        )
+
+    def workspace_translator(self) -> Translator:
+        """Channel posts (digests, managers' channel) speak the workspace's language."""
+        return Translator(self.workspace.locale, self.workspace.timezone)
+
+
+def actor_for(workspace: Workspace, member: Member) -> Actor:
+    return Actor(
+        platform=workspace.platform,
+        workspace_id=workspace.external_id,
+        user_id=member.external_id,
+        display_name=member.display_name,
+        channel_id=None,
+        is_dm=True,  # scheduled messages go to people's DMs
+        platform_role=None,
+        locale=member.locale,
+    )
+
+
+class JobKind(Protocol):
+    async def prepare(self, job: JobContext) -> tuple[Outgoing, ...]:
+        """The messages to deliver now; none means there is nothing left to do (job done)."""
+        ...
+
+    async def finish(self, job: JobContext) -> datetime | None:
+        """After every message was accepted: record it; a time re-arms the job (a nudge, the
+        next digest), None ends it."""
+        ...
+
+
+JOB_KINDS: dict[str, JobKind] = {}
+
+
+def job_kind(name: str) -> Callable[[type], type]:
+    def register(cls: type) -> type:
+        JOB_KINDS[name] = cls()
+        return cls
+
+    return register
+
+
+async def plan(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    subject_id: int | None = None,
+) -> Job:
+    """Creates the job for `key`, or moves the existing one to `due_at` and makes it pending.
+
+    Idempotent by the unique (workspace, key): planning twice never creates two jobs."""
+    job = await session.scalar(select(Job).where(Job.workspace_id == workspace_id, Job.key == key))
+    if job is None:
+        job = Job(
+            workspace_id=workspace_id,
+            kind=kind,
+            key=key,
+            subject_id=subject_id,
+            due_at=due_at,
+            state="pending",
+            attempts=0,
+            claims=0,
+            created_at=now,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(job)
+            return job
+        except IntegrityError:  # planned concurrently by another event: take that one
+            job = await session.scalar(
+                select(Job).where(Job.workspace_id == workspace_id, Job.key == key)
+            )
+            assert job is not None
+    job.kind, job.subject_id, job.due_at = kind, subject_id, due_at
+    job.state, job.attempts, job.last_error, job.done_at = "pending", 0, None, None
+    return job
+
+
+async def cancel(session: AsyncSession, *, workspace_id: int, key: str) -> None:
+    job = await session.scalar(select(Job).where(Job.workspace_id == workspace_id, Job.key == key))
+    if job is not None and job.state == "pending":
+        job.state = "cancelled"
+
+
+class DeliveryRefused(Exception):
+    """The platform refused for good (channel gone, bot removed): not retried."""
+
+    def __init__(self, error: str, channel: str | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.channel = channel
+
+
+class DeliveryDeferred(Exception):
+    """A transient failure (rate limit, 5xx, timeout): try again later."""
+
+    def __init__(self, reason: str, retry_after: timedelta | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class Deliverer(Protocol):
+    """A platform's way to send an Outgoing. Returns when the platform accepted every post;
+    raises DeliveryRefused or DeliveryDeferred otherwise."""
+
+    async def deliver(self, outgoing: Outgoing) -> None: ...
+
+
+DeliverFn = Callable[[Outgoing], Awaitable[None]]
+
+
+async def managers(session: AsyncSession, workspace: Workspace) -> list[Member]:
+    rows = await session.scalars(
+        select(Member)
+        .where(
+            Member.workspace_id == workspace.id,
+            Member.role.in_((Role.MANAGER.value, Role.ADMIN.value)),
+        )
+        .order_by(Member.id)
+    )
+    return list(rows)
