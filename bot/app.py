@@ -17,9 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.assessment.handlers
+import bot.complaints.escalation
 import bot.complaints.handlers
+import bot.complaints.reminders
 import bot.help
 import bot.home
+import bot.retention.checks
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
 from bot.errors import InvalidForm, UserError
@@ -146,6 +149,7 @@ class CareBot:
             member=member,
             actor=actor,
             t=Translator(locale, workspace.timezone),
+            retention_months=self.settings.retention_delay_months,
         )
 
     async def _run(self, actor: Actor, handle: Callable[[Context], Awaitable[Reply]]) -> Reply:

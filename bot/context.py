@@ -43,6 +43,8 @@ class Context:
     member: Member
     actor: Actor
     t: Translator
+    # From settings: calendar months from a resolution to its retention check.
+    retention_months: int = 1
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -22,7 +22,7 @@ from bot.context import Actor, Context, Role
 from bot.i18n import Translator
 from bot.settings import Settings
 from bot.ui import Reply
-from storage.models import Job, Member, Workspace
+from storage.models import Job, Member, PostedMessage, Workspace
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class JobContext:
             member=member,
             actor=actor,
             t=Translator(locale, self.workspace.timezone),
+            retention_months=self.settings.retention_delay_months,
         )
 
     def workspace_translator(self) -> Translator:
@@ -181,3 +182,14 @@ async def managers(session: AsyncSession, workspace: Workspace) -> list[Member]:
         .order_by(Member.id)
     )
     return list(rows)
+
+
+async def posted_at(session: AsyncSession, workspace_id: int, ref: str) -> tuple[str, str] | None:
+    """Where a message with this ref stands (channel, message id), to edit it; None if never
+    posted (then scheduled work does not post it anew: it only keeps posted cards true)."""
+    row = await session.scalar(
+        select(PostedMessage).where(
+            PostedMessage.workspace_id == workspace_id, PostedMessage.ref == ref
+        )
+    )
+    return (row.channel, row.message_id) if row is not None else None

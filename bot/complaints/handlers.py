@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -28,6 +28,8 @@ from storage.models import Complaint
 Model = TypeVar("Model", bound=BaseModel)
 
 LIST_VIEWS = ("open", "mine", "overdue", "all")
+# Subcommands that live in other modules (escalation settings...), registered by them.
+SUBCOMMANDS: dict[str, Callable[[Context, str], Awaitable[Reply]]] = {}
 CATEGORY_MAX = 40
 
 
@@ -89,6 +91,8 @@ async def complaint_command(ctx: Context, text: str) -> Reply:
         return channel_command(ctx, rest.lower())
     if verb == "help":
         return Reply.say(help_message(ctx))
+    if verb in SUBCOMMANDS:
+        return await SUBCOMMANDS[verb](ctx, rest)
     raise UserError(N_("Unknown subcommand “{verb}”. Type /complaint help."), verb=verb)
 
 
@@ -107,6 +111,8 @@ def help_message(ctx: Context) -> Message:
                         t("/complaint search NAME-OR-PHONE — find a customer's complaints"),
                         t("/complaint categories [add|remove NAME] — the kinds of complaint"),
                         t("/complaint channel here|off — where complaint cards are posted"),
+                        t("/complaint escalation [hours N|amount X|off] — when managers are told"),
+                        t("/complaint managers here|off — the managers' channel for escalations"),
                     )
                 )
             ),

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.complaints import planning
 from bot.complaints.schemas import (
     ComplaintIn,
     FollowUpDoneIn,
@@ -130,6 +131,7 @@ async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
             insert(FollowUp),
             [{"complaint_id": complaint.id, "due_at": data.follow_up_at, "created_at": now}],
         )
+    await planning.new_complaint(ctx, complaint)
     audit(ctx, "created", complaint, number=complaint.number, status=complaint.status)
     return complaint
 
@@ -202,6 +204,7 @@ async def schedule_follow_up(ctx: Context, *, complaint: Complaint, data: Follow
     changes: dict[str, list[Any]] = {}
     _set(complaint, changes, follow_up_at=data.due_at)
     _touch(ctx, complaint)
+    await planning.follow_up_set(ctx, complaint, data.due_at)
     audit(ctx, "follow_up_scheduled", complaint, **changes)
     return follow_up
 
@@ -224,6 +227,7 @@ async def complete_follow_up(
         follow_up.done_by_id = ctx.member.id
     complaint.follow_up_at = None
     _touch(ctx, complaint)
+    await planning.follow_up_done(ctx, complaint)
     audit(ctx, "follow_up_done", complaint, outcome=data.outcome.value, note=data.note)
     return pending[0]
 
@@ -251,6 +255,8 @@ async def resolve(ctx: Context, *, complaint: Complaint, data: ResolveIn) -> Non
             compensation_currency=data.compensation_currency,
         )
     _touch(ctx, complaint)
+    await planning.resolved(ctx, complaint)
+    await planning.replan_escalation(ctx, complaint)  # compensation above the limit
     audit(ctx, "resolved", complaint, **changes)
 
 
@@ -260,6 +266,7 @@ async def reopen(ctx: Context, *, complaint: Complaint) -> None:
     changes: dict[str, list[Any]] = {}
     _set(complaint, changes, status=OPEN, resolved_at=None)
     _touch(ctx, complaint)
+    await planning.reopened(ctx, complaint)
     audit(ctx, "reopened", complaint, **changes)
 
 

@@ -79,6 +79,14 @@ def buttons(complaint: Complaint, t: Translator) -> tuple[Button, ...]:
     )
 
 
+def follow_up_text(ctx: Context, complaint: Complaint) -> str:
+    """The follow-up's time, and that it is due once its time has come."""
+    when = ctx.t.datetime(complaint.follow_up_at)
+    if complaint.follow_up_at is not None and complaint.follow_up_at <= ctx.now():
+        return ctx.t("{when} · due now").format(when=when)
+    return when
+
+
 def card(ctx: Context, complaint: Complaint) -> Message:
     """The card posted in a channel: never the customer's name, address or phone."""
     t = ctx.t
@@ -86,7 +94,7 @@ def card(ctx: Context, complaint: Complaint) -> Message:
         (t("Received by"), complaint.received_by.display_name),
         (t("Received"), t.datetime(complaint.received_at)),
         (t("Assigned to"), complaint.assigned_to.display_name if complaint.assigned_to else "—"),
-        (t("Follow-up"), t.datetime(complaint.follow_up_at)),
+        (t("Follow-up"), follow_up_text(ctx, complaint)),
     ]
     if complaint.resolved_at:
         fields.append((t("Resolved"), t.datetime(complaint.resolved_at)))

@@ -1,0 +1,122 @@
+"""Follow-up reminders: when a follow-up is due, the responsible agent gets a DM with what to
+do next, and the complaint's card shows that it is due."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.categories import category_label
+from bot.complaints import service, views
+from bot.complaints.handlers import changed, parse_number
+from bot.complaints.planning import FOLLOW_UP
+from bot.complaints.schemas import FollowUpDoneIn, FollowUpIn, FollowUpOutcome
+from bot.context import Context
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.router import router
+from bot.scheduled import JobContext, Outgoing, job_kind, posted_at
+from bot.ui import Audience, Button, ButtonStyle, Message, Post, Reply, Section
+from storage.models import Complaint, FollowUp
+
+SNOOZE = timedelta(days=1)
+
+
+def reminder(ctx: Context, complaint: Complaint, follow_up: FollowUp) -> Message:
+    t = ctx.t
+    number = str(complaint.number)
+    return Message(
+        text=t("Follow-up due: complaint #{number} · {category}").format(
+            number=complaint.number, category=category_label(complaint.category, t)
+        ),
+        sections=(
+            Section(
+                body=t("Check with the customer that they are satisfied."),
+                fields=(
+                    (t("Due"), t.datetime(follow_up.due_at)),
+                    (t("What to check"), follow_up.note or "—"),
+                ),
+            ),
+        ),
+        buttons=(
+            Button(t("Done – satisfied"), "follow_up.done:satisfied", number, ButtonStyle.PRIMARY),
+            Button(t("Done – not satisfied"), "follow_up.done:not_satisfied", number),
+            Button(t("Snooze a day"), "follow_up.snooze", number),
+            Button(t("Reschedule"), "complaint.follow_up", number),
+            Button(t("Details"), "complaint.details", number),
+        ),
+    )
+
+
+async def _due(job: JobContext) -> tuple[Complaint, FollowUp] | None:
+    complaint = await job.session.get(Complaint, job.job.subject_id)
+    if complaint is None:
+        return None
+    follow_up = await job.session.scalar(
+        select(FollowUp)
+        .where(FollowUp.complaint_id == complaint.id, FollowUp.state == "scheduled")
+        .order_by(FollowUp.due_at)
+        .limit(1)
+    )
+    if follow_up is None or follow_up.due_at > job.now():
+        return None  # done, cancelled or moved later since the job was planned
+    if follow_up.reminded_at is not None and follow_up.reminded_at >= follow_up.due_at:
+        return None  # reminded for this due time already
+    return complaint, follow_up
+
+
+@job_kind(FOLLOW_UP)
+class FollowUpReminder:
+    async def prepare(self, job: JobContext) -> tuple[Outgoing, ...]:
+        due = await _due(job)
+        if due is None:
+            return ()
+        complaint, follow_up = due
+        agent = complaint.assigned_to or complaint.received_by
+        ctx = job.context_for(agent)
+        posts = [Post(reminder(ctx, complaint, follow_up), Audience.DM)]
+        channel_ctx = replace(ctx, t=job.workspace_translator())  # channels: workspace language
+        card = views.card(channel_ctx, complaint)
+        assert card.ref is not None
+        where = await posted_at(job.session, job.workspace.id, card.ref)
+        if where is not None:  # the card, edited where it stands, now says the follow-up is due
+            posts.append(Post(card, Audience.CHANNEL, where[0], posted=where))
+        return (Outgoing(ctx.actor, Reply(posts=tuple(posts))),)
+
+    async def finish(self, job: JobContext) -> datetime | None:
+        due = await _due(job)
+        if due is not None:
+            due[1].reminded_at = job.now()
+        return None
+
+
+async def _complaint(ctx: Context, value: str) -> Complaint:
+    return await service.get(ctx, number=parse_number(value))
+
+
+@router.action("follow_up.done:")
+async def done(ctx: Context, action: str, value: str) -> Reply:
+    complaint = await _complaint(ctx, value)
+    outcome = action.partition(":")[2]
+    if outcome not in {o.value for o in FollowUpOutcome}:
+        raise UserError(N_("That button is out of date."))
+    data = FollowUpDoneIn(outcome=FollowUpOutcome(outcome))
+    await service.complete_follow_up(ctx, complaint=complaint, data=data)
+    note = ctx.t("Follow-up of complaint #{number} recorded.")
+    return changed(ctx, complaint, note.format(number=complaint.number))
+
+
+@router.action("follow_up.snooze")
+async def snooze(ctx: Context, _action: str, value: str) -> Reply:
+    complaint = await _complaint(ctx, value)
+    if complaint.follow_up_at is None:
+        raise UserError(
+            N_("Complaint #{number} has no follow-up scheduled."), number=complaint.number
+        )
+    due = max(complaint.follow_up_at, ctx.now()) + SNOOZE
+    data = FollowUpIn.model_construct(due_at=due, note=None)
+    await service.schedule_follow_up(ctx, complaint=complaint, data=data)
+    note = ctx.t("Follow-up for complaint #{number} set for {when}.")
+    return changed(ctx, complaint, note.format(number=complaint.number, when=ctx.t.datetime(due)))
