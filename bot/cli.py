@@ -1,4 +1,4 @@
-"""`carebot`: run the bot, open the shell, upgrade the database, export the log."""
+"""`carebot`: run the bot, open the shell, upgrade the database, export the log, see jobs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from bot.export import export_complaints
 from bot.settings import Settings
+from scheduler.commands import list_jobs, run_due
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -35,6 +36,14 @@ def _since(text: str) -> datetime:
         raise argparse.ArgumentTypeError("use a date like 2026-11-01") from None
 
 
+def _instant(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use a time like 2026-11-03T09:00+05:30") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="carebot", description=__doc__)
     commands = main.add_subparsers(dest="command")
@@ -48,6 +57,13 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("what", choices=["complaints"])
     export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     export.add_argument("--since", type=_since, help="only complaints received on or after DATE")
+    jobs = commands.add_parser("jobs", help="scheduled work: what is due next, run it now")
+    jobs_actions = jobs.add_subparsers(dest="jobs_action", required=True)
+    jobs_actions.add_parser("list", help="the 50 pending jobs due soonest")
+    due = jobs_actions.add_parser("run-due", help="run one scheduler tick and report it")
+    due.add_argument(
+        "--at", type=_instant, help="as if the clock said this ISO-8601 time (UTC without offset)"
+    )
     return main
 
 
@@ -86,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(_upgrade(settings))
         print("database is up to date", file=sys.stderr)
         return 0
+    if command == "jobs":
+        if args.jobs_action == "list":
+            return asyncio.run(list_jobs(settings, sys.stdout))
+        return asyncio.run(run_due(settings, sys.stdout, args.at))
     return asyncio.run(_export(settings, args.format, args.since))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 
 class Clock(Protocol):
@@ -47,3 +49,13 @@ class OffsetClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset
+
+
+def add_months(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
+    """The same wall-clock time `months` calendar months later in `zone`; a day the month
+    does not have becomes its last (31 Jan + 1 month = 28 or 29 Feb)."""
+    local = moment.astimezone(zone)
+    index = local.month - 1 + months
+    year, month = local.year + index // 12, index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day).astimezone(moment.tzinfo)

@@ -48,7 +48,7 @@ class ShellWords:
         return "\n".join(
             (
                 t("/as NAME [agent|manager|admin] — act as another person"),
-                t("/clock +30d — move the shell's clock forward (m, h, d, w); /clock shows it"),
+                t("/clock +30d — move the shell's clock forward (m, h, d, w, mo); /clock shows it"),
                 t("/quit — leave the shell"),
                 t("When buttons are shown, type their number to press one."),
             )
@@ -80,7 +80,9 @@ class ShellWords:
         return self.t("The shell's clock says {when}.").format(when=when)
 
     def clock_usage(self) -> str:
-        return self.t("Use /clock +N followed by m, h, d or w, for example /clock +30d.")
+        return self.t(
+            "Use /clock +N followed by m, h, d, w or mo (months), for example /clock +1mo."
+        )
 
     def as_usage(self) -> str:
         return self.t("Use /as NAME, optionally followed by agent, manager or admin.")
@@ -93,6 +95,14 @@ class ShellWords:
 
     def to_channel(self) -> str:
         return self.t("posted in the channel")
+
+    def to_channel_named(self, channel: str | None) -> str:
+        if not channel:
+            return self.to_channel()
+        return self.t("posted in {channel}").format(channel=channel)
+
+    def to_person(self, name: str) -> str:
+        return self.t("for {name}").format(name=name)
 
     def to_dm(self) -> str:
         return self.t("direct message")

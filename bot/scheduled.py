@@ -135,6 +135,7 @@ async def plan(
             assert job is not None
     job.kind, job.subject_id, job.due_at = kind, subject_id, due_at
     job.state, job.attempts, job.last_error, job.done_at = "pending", 0, None, None
+    job.claims += 1  # a claim in flight for the old plan must not finish the new one
     return job
 
 

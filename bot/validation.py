@@ -19,6 +19,7 @@ from babel.numbers import get_currency_precision, list_currencies
 from pydantic import BeforeValidator, ValidationError, ValidationInfo
 from pydantic_core import PydanticCustomError
 
+from bot.clock import add_months
 from bot.i18n import N_, Translator
 
 CUSTOM = "carebot"
@@ -151,7 +152,7 @@ def phone_or_none(raw: str, region: str) -> str | None:
 
 # --- dates and times --------------------------------------------------------------------------
 
-_RELATIVE = re.compile(r"^\+\s*(\d{1,4})\s*([mhdw])$", re.IGNORECASE)
+_RELATIVE = re.compile(r"^\+\s*(\d{1,4})\s*(mo|[mhdw])$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 DATETIME_HINT = N_("e.g. 2026-12-01 14:30, or +2d / +4h from now")
@@ -164,8 +165,10 @@ def parse_datetime(raw: str, zone: ZoneInfo, now: datetime) -> datetime:
     text = raw.strip()
     match = _RELATIVE.match(text)
     if match:
-        amount, unit = int(match.group(1)), _UNITS[match.group(2).lower()]
-        return now + timedelta(**{unit: amount})
+        amount, unit = int(match.group(1)), match.group(2).lower()
+        if unit == "mo":  # calendar months, in the zone the person reads dates in
+            return add_months(now, amount, zone)
+        return now + timedelta(**{_UNITS[unit]: amount})
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

@@ -15,15 +15,18 @@ from typing import TextIO
 from pydantic_core import PydanticCustomError
 
 from adapters.console import render
+from adapters.console.deliver import ConsoleDeliverer, save
 from bot.app import CareBot
 from bot.clock import OffsetClock
 from bot.context import Actor, Role
 from bot.help import ShellWords
 from bot.i18n import Translator
 from bot.runtime import open_database
+from bot.scheduled import Outgoing
 from bot.settings import Settings
-from bot.ui import Attachment, Audience, Button, Field, FieldKind, Form, Reply
+from bot.ui import Audience, Button, Field, FieldKind, Form, Reply
 from bot.validation import parse_datetime
+from scheduler.engine import Engine
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -60,6 +63,10 @@ class Shell:
         name = getpass.getuser() or "agent"
         self.actor = Actor(PLATFORM, WORKSPACE, name.lower(), name, channel_id="shell")
         self.buttons: list[Button] = []
+        # Due work (reminders, checks, digests) is printed here, as the clock reaches it.
+        self.printer = ConsoleDeliverer(self.say, self.files_dir, self.words)
+        self.engine = Engine(bot.db, settings, clock, {PLATFORM: self})
+        self._fresh_tick = False
 
     # --- input and output -------------------------------------------------------------------
 
@@ -90,6 +97,8 @@ class Shell:
                 if await self.handle(line) is False:
                     self.say(self.words.bye())
                     return 0
+                self._fresh_tick = True
+                await self.engine.tick()
             except EndOfInput:
                 self.say(self.words.bye())
                 return 0
@@ -148,6 +157,12 @@ class Shell:
 
     # --- replies ----------------------------------------------------------------------------
 
+    async def deliver(self, outgoing: Outgoing) -> None:
+        """Scheduled work, printed for whom it is; its buttons are the ones numbers press now."""
+        if self._fresh_tick:
+            self.buttons, self._fresh_tick = [], False
+        self.buttons += await self.printer.deliver(outgoing, len(self.buttons) + 1)
+
     async def show(self, reply: Reply) -> None:
         self.buttons = []
         for post in reply.posts:
@@ -159,18 +174,12 @@ class Shell:
                 render.message(post.message, first_button=len(self.buttons) + 1, channel_note=note)
             )
             for attachment in post.message.files:
-                self.say(self.words.file_saved(attachment.title, str(self.save(attachment))))
+                self.say(
+                    self.words.file_saved(attachment.title, str(save(self.files_dir, attachment)))
+                )
             self.buttons.extend(post.message.buttons)
         if reply.form is not None:
             await self.fill(reply.form)
-
-    def save(self, attachment: Attachment) -> Path:
-        """A file the core sent (a chart), kept where the person can open it."""
-        folder = self.files_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / Path(attachment.filename).name  # never outside the folder
-        path.write_bytes(attachment.content)
-        return path.resolve()
 
     async def fill(self, form: Form) -> None:
         self.say(f"── {form.title} ──")

@@ -10,28 +10,39 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from adapters.slack.app import build_app, web_app
+from adapters.slack.deliver import SlackDeliverer
+from adapters.slack.outbound import ChannelPacer
 from bot.app import CareBot
 from bot.runtime import open_database
 from bot.settings import Settings
+from scheduler.engine import Engine
+from scheduler.runner import Runner
 
 log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings) -> None:
     db = await open_database(settings)
-    app = build_app(CareBot(db, settings), db, settings)
+    bot = CareBot(db, settings)
+    pacer = ChannelPacer(settings.slack_channel_interval)
+    app = build_app(bot, db, settings, pacer)
+    # Reminders, retention checks, escalations and digests: claimed from the database.
+    deliverers = {"slack": SlackDeliverer(bot, settings, db, pacer)}
+    runner = Runner(Engine(db, settings, bot.clock, deliverers))
+    runner.start()
     try:
         if settings.slack_app_token is not None:
             handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
             log.info("carebot on Slack, Socket Mode")
             await handler.start_async()
             return
-        runner = web.AppRunner(web_app(app, db, settings.port))
-        await runner.setup()
-        await web.TCPSite(runner, settings.host, settings.port).start()
+        server = web.AppRunner(web_app(app, db, settings.port))
+        await server.setup()
+        await web.TCPSite(server, settings.host, settings.port).start()
         log.info("carebot on Slack, HTTP mode on %s:%s", settings.host, settings.port)
         await asyncio.Event().wait()  # until the process is stopped
     finally:
+        await runner.stop(grace=10)
         await db.dispose()
 
 

@@ -36,7 +36,10 @@ async def skip_event_retries(
     return await next()  # type: ignore[no-any-return]
 
 
-def build_app(bot: CareBot, db: Database, settings: Settings) -> AsyncApp:
+def build_app(
+    bot: CareBot, db: Database, settings: Settings, pacer: ChannelPacer | None = None
+) -> AsyncApp:
+    """`pacer` is shared with the scheduler's deliverer: one pace per channel per process."""
     client = web_client(settings.slack_api_url)
     signing_secret = _secret(settings.slack_signing_secret)
     if settings.slack_client_id:
@@ -56,7 +59,7 @@ def build_app(bot: CareBot, db: Database, settings: Settings) -> AsyncApp:
         client.token = _secret(settings.slack_bot_token)
         app = AsyncApp(signing_secret=signing_secret, client=client)
     app.middleware(skip_event_retries)
-    SlackListeners(bot, ChannelPacer(settings.slack_channel_interval)).register(app)
+    SlackListeners(bot, pacer or ChannelPacer(settings.slack_channel_interval)).register(app)
     return app
 
 

@@ -178,8 +178,10 @@ class SlackListeners:
         client: AsyncWebClient,
         trigger_id: str | None,
         respond: AsyncRespond | None,
+        sender: Sender | None = None,
     ) -> None:
-        sender = self.sender(client, actor)
+        """Posts a reply; `sender` (for scheduled work) decides what a refusal means."""
+        sender = sender or self.sender(client, actor)
         if reply.form is not None and trigger_id:
             view = blocks.modal(reply.form, actor.channel_id)
             await sender.call("views.open", None, trigger_id=trigger_id, view=view)

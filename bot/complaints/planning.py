@@ -4,12 +4,11 @@ event's transaction, so the work is saved with the change that causes it, or not
 
 from __future__ import annotations
 
-import calendar
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
+from bot.clock import add_months
 from bot.context import Context
 from bot.scheduled import cancel, plan
 from storage.models import Complaint, Job, RetentionCheck
@@ -19,16 +18,6 @@ FOLLOW_UP, RETENTION, ESCALATION = "follow_up", "retention", "escalation"
 
 def key(kind: str, complaint: Complaint) -> str:
     return f"{kind}:{complaint.id}"
-
-
-def add_months(moment: datetime, months: int, zone: ZoneInfo) -> datetime:
-    """The same wall-clock time `months` calendar months later in `zone`; a day the month
-    does not have becomes its last (31 Jan + 1 month = 28 or 29 Feb)."""
-    local = moment.astimezone(zone)
-    index = local.month - 1 + months
-    year, month = local.year + index // 12, index % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    return local.replace(year=year, month=month, day=day).astimezone(moment.tzinfo)
 
 
 async def new_complaint(ctx: Context, complaint: Complaint) -> None:

@@ -116,10 +116,15 @@ class FakeSlack:
         client_secret: str = "fake-client-secret",
         clock: Callable[[], float] = time.monotonic,
         lenient: bool = False,
+        rate_limit_every: int = 0,
     ) -> None:
         self.tokens: set[str] = set(tokens) if tokens is not None else {"xoxb-test"}
         # For a load generator in another process: any trigger id and response URL is live.
         self.lenient = lenient
+        # Load tests: every Nth chat.postMessage answers 429 (Retry-After: 1), as Slack does
+        # to a burst; 0 turns it off.
+        self.rate_limit_every = rate_limit_every
+        self._posts_seen = 0
         self.client_id = client_id
         self.client_secret = client_secret
         self.calls: list[CallRecord] = []
@@ -341,6 +346,10 @@ class FakeSlack:
     def _answer(self, method: str, call: _Call) -> tuple[int, Json, dict[str, str]]:
         if self._faults[method]:
             return self._serve_fault(method, self._faults[method].popleft())
+        if method == "chat.postMessage" and self.rate_limit_every:
+            self._posts_seen += 1
+            if self._posts_seen % self.rate_limit_every == 0:
+                return self._serve_fault(method, _Fault("rate_limit", retry_after=1))
         handler = self._handlers.get(method)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method", "req_method": method}, {}

@@ -1,0 +1,405 @@
+"""The engine: one tick claims the due jobs and works them off.
+
+Per job: the kind `prepare`s the messages (transaction A), the platform's Deliverer sends them
+outside any transaction (no lock or connection is held while a platform is slow), then the kind
+`finish`es and the job ends, is re-armed or backs off (transaction B). Both transactions check
+the claim's token, so a job whose lease ran out and was claimed elsewhere is left to its new
+owner. Nothing a job does can stop the tick: every error becomes an outcome.
+
+Transactions are shared by batches of jobs: per statement, SQLAlchemy costs more than the
+database, and a transaction per job tripled a tick. A kind that raises rolls its whole batch
+back, and that batch is redone one job per transaction, so only the failing job is affected.
+Deliveries run one task per job, so jobs to different channels never wait for each other
+(pacing per channel is the deliverer's business); transaction B takes whatever deliveries
+have ended since the previous batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock, ManualClock
+from bot.scheduled import (
+    JOB_KINDS,
+    Deliverer,
+    DeliveryDeferred,
+    DeliveryRefused,
+    JobContext,
+    JobKind,
+    Outgoing,
+)
+from bot.settings import Settings
+from scheduler.claims import Claim, claim_due, settle
+from scheduler.outcomes import Outcome, TickReport, backoff, record_failure
+from storage.db import Database
+from storage.models import Job, Workspace
+
+log = logging.getLogger("carebot.scheduler")
+
+BATCH = 50  # jobs per transaction: short enough not to hold SQLite's writer long
+PREPARING = 4  # batches of transaction A at once: what a connection pool serves well
+ERROR_LEN = 200  # Job.last_error
+
+
+@dataclass(eq=False)
+class _Task:
+    """One claimed job on its way through the tick."""
+
+    claim: Claim
+    outcome: Outcome | None = None  # decided; else it goes on to delivery and transaction B
+    undeliverable: str | None = None  # the platform, when it has no deliverer
+    kind: JobKind | None = None
+    platform: str = ""
+    outgoing: tuple[Outgoing, ...] = ()
+    problem: Exception | None = None  # why the messages did not go out
+
+
+class _KindError(Exception):
+    """A kind's prepare or finish raised: its batch is redone one job per transaction."""
+
+    def __init__(self, stage: str, claim: Claim) -> None:
+        super().__init__(stage)
+        self.stage = stage
+        self.claim = claim
+
+
+class _LostClaim(Exception):
+    """A job changed hands between the check and the update: roll back what we wrote."""
+
+
+Notes = list[tuple[int, str, tuple[object, ...]]]  # log lines, written once committed
+
+
+class Engine:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        deliverers: Mapping[str, Deliverer],
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.deliverers = deliverers
+        # Real seconds a tick's deliveries may take: a hung platform call must not outlive the
+        # lease (the job would be claimed again) nor hold the tick, and with it every next one.
+        self.delivery_budget = float(settings.job_lease_seconds)
+
+    async def tick(self, now: datetime | None = None, limit: int = 1000) -> TickReport:
+        """Claims up to `limit` due jobs and works them off; `now` runs the tick as if the clock
+        said that time (jobs then see that time too)."""
+        clock: Clock = self.clock if now is None else ManualClock(now)
+        at = clock.now()
+        lease = timedelta(seconds=self.settings.job_lease_seconds)
+        async with self.db.transaction() as session:
+            claims = await claim_due(session, now=at, lease=lease, limit=limit)
+        report = TickReport(claimed=len(claims))
+        if not claims:
+            return report
+
+        ended: asyncio.Queue[_Task | None] = asyncio.Queue()
+        finisher = asyncio.create_task(self._finisher(ended, clock, report))
+        deliveries: list[asyncio.Task[None]] = []
+        gate = asyncio.Semaphore(PREPARING)
+        deadline = asyncio.get_running_loop().time() + self.delivery_budget
+
+        async def prepare(batch: Sequence[Claim]) -> None:
+            async with gate:
+                tasks = await self._prepare(batch, clock)
+            for task in tasks:
+                if task.outcome is not None:
+                    report.add(task.outcome)
+                    if task.undeliverable is not None:
+                        report.undeliverable[task.undeliverable] += 1
+                elif task.problem is not None:
+                    ended.put_nowait(task)
+                else:
+                    deliver = self._deliver(task, at + lease, deadline, clock, ended)
+                    deliveries.append(asyncio.create_task(deliver))
+
+        await asyncio.gather(*(prepare(batch) for batch in _batches(claims)))
+        await asyncio.gather(*deliveries)
+        ended.put_nowait(None)
+        await finisher
+        log.info(
+            "scheduler.tick claimed=%d sent=%d empty=%d retried=%d failed=%d skipped=%d",
+            report.claimed,
+            report.sent,
+            report.empty,
+            report.retried,
+            report.failed,
+            report.skipped,
+        )
+        return report
+
+    # --- transaction A ---------------------------------------------------------------------
+
+    async def _prepare(
+        self, claims: Sequence[Claim], clock: Clock, alone: bool = False
+    ) -> list[_Task]:
+        notes: Notes = []
+        try:
+            async with self.db.transaction() as session:
+                tasks = await self._prepare_in(session, claims, clock, notes)
+        except (_KindError, _LostClaim):
+            if alone:
+                raise
+            return [task for claim in claims for task in await self._prepare_alone(claim, clock)]
+        except Exception as exc:  # the database failed: the lease brings the jobs back
+            _log_error("scheduler.batch_error", claims[0], "prepare", exc)
+            return [_Task(claim, Outcome.SKIPPED) for claim in claims]
+        _emit(notes)
+        return tasks
+
+    async def _prepare_alone(self, claim: Claim, clock: Clock) -> list[_Task]:
+        try:
+            return await self._prepare([claim], clock, alone=True)
+        except _LostClaim:
+            return [_Task(claim, Outcome.SKIPPED)]
+        except _KindError as error:
+            _log_error("scheduler.prepare_error", claim, "prepare", error.__cause__)
+            reason = f"prepare: {type(error.__cause__).__name__}"
+            return [_Task(claim, problem=DeliveryDeferred(reason))]
+
+    async def _prepare_in(
+        self, session: AsyncSession, claims: Sequence[Claim], clock: Clock, notes: Notes
+    ) -> list[_Task]:
+        owned = await _owned(session, claims, lock=False)
+        tasks: list[_Task] = []
+        settles = _Settles()
+        for claim in claims:
+            task = _Task(claim)
+            tasks.append(task)
+            if claim.job_id not in owned:
+                task.outcome = Outcome.SKIPPED
+                continue
+            job, workspace = owned[claim.job_id]
+            kind = JOB_KINDS.get(job.kind)
+            if workspace.platform not in self.deliverers:
+                # Left pending: due again when the lease ends, and reported by the tick.
+                task.outcome, task.undeliverable = Outcome.SKIPPED, workspace.platform
+            elif kind is None:
+                task.outcome = Outcome.FAILED
+                error = f"unknown job kind {job.kind!r}"[:ERROR_LEN]
+                settles.add(claim, state="failed", last_error=error)
+                notes.append(
+                    (logging.ERROR, "scheduler.job_failed job=%d error=unknown_kind", (job.id,))
+                )
+            else:
+                try:
+                    context = JobContext(session, job, workspace, self.settings, clock)
+                    outgoing = tuple(await kind.prepare(context))
+                    await session.flush()  # the kind's own writes fail here, as its error
+                except Exception as exc:
+                    raise _KindError("prepare", claim) from exc
+                if outgoing:
+                    task.kind, task.platform, task.outgoing = kind, workspace.platform, outgoing
+                else:
+                    task.outcome = Outcome.EMPTY
+                    settles.add(claim, state="done", done_at=clock.now(), last_error=None)
+        await settles.apply(session)
+        return tasks
+
+    # --- delivery --------------------------------------------------------------------------
+
+    async def _deliver(
+        self,
+        task: _Task,
+        lease_end: datetime,
+        deadline: float,
+        clock: Clock,
+        ended: asyncio.Queue[_Task | None],
+    ) -> None:
+        if clock.now() >= lease_end:  # a slow tick: the job may be someone else's already
+            log.warning("scheduler.lease_expired job=%d", task.claim.job_id)
+            task.outcome = Outcome.SKIPPED
+        else:
+            try:
+                async with asyncio.timeout_at(deadline):
+                    for outgoing in task.outgoing:
+                        await self.deliverers[task.platform].deliver(outgoing)
+            except Exception as exc:  # refused, deferred, or an error: all settled in B
+                if not isinstance(exc, DeliveryRefused | DeliveryDeferred):
+                    _log_error("scheduler.deliver_error", task.claim, "deliver", exc)
+                task.problem = exc
+        ended.put_nowait(task)
+
+    # --- transaction B ---------------------------------------------------------------------
+
+    async def _finisher(
+        self, ended: asyncio.Queue[_Task | None], clock: Clock, report: TickReport
+    ) -> None:
+        last = False
+        while not last:
+            batch = [await ended.get()]
+            while not ended.empty() and len(batch) < BATCH:
+                batch.append(ended.get_nowait())
+            last = batch[-1] is None  # the tick puts None once every delivery has ended
+            tasks = [task for task in batch if task is not None]
+            for task in tasks:
+                if task.outcome is not None:
+                    report.add(task.outcome)
+            for outcome in await self._settle([t for t in tasks if t.outcome is None], clock):
+                report.add(outcome)
+
+    async def _settle(
+        self, tasks: Sequence[_Task], clock: Clock, alone: bool = False
+    ) -> list[Outcome]:
+        if not tasks:
+            return []
+        notes: Notes = []
+        try:
+            async with self.db.transaction() as session:
+                outcomes = await self._settle_in(session, tasks, clock, notes)
+        except (_KindError, _LostClaim):
+            if alone:
+                raise
+            return [outcome for task in tasks for outcome in await self._settle_alone(task, clock)]
+        except Exception as exc:  # the database failed: the lease brings the jobs back
+            _log_error("scheduler.batch_error", tasks[0].claim, "finish", exc)
+            return [Outcome.SKIPPED] * len(tasks)
+        _emit(notes)
+        return outcomes
+
+    async def _settle_alone(self, task: _Task, clock: Clock) -> list[Outcome]:
+        try:
+            return await self._settle([task], clock, alone=True)
+        except _LostClaim:
+            log.warning("scheduler.lost_claim job=%d", task.claim.job_id)
+            return [Outcome.SKIPPED]
+        except _KindError as error:  # delivered but not recorded: retried, maybe said twice
+            _log_error("scheduler.finish_error", task.claim, "finish", error.__cause__)
+            task.problem = DeliveryDeferred(f"finish: {type(error.__cause__).__name__}")
+            return await self._settle_alone(task, clock)
+
+    async def _settle_in(
+        self, session: AsyncSession, tasks: Sequence[_Task], clock: Clock, notes: Notes
+    ) -> list[Outcome]:
+        owned = await _owned(session, [task.claim for task in tasks], lock=True)
+        outcomes: list[Outcome] = []
+        settles, now = _Settles(), clock.now()
+        for task in tasks:
+            claim, problem = task.claim, task.problem
+            if claim.job_id not in owned:
+                notes.append((logging.WARNING, "scheduler.lost_claim job=%d", (claim.job_id,)))
+                outcomes.append(Outcome.SKIPPED)
+                continue
+            job, workspace = owned[claim.job_id]
+            if problem is None:
+                assert task.kind is not None
+                try:
+                    context = JobContext(session, job, workspace, self.settings, clock)
+                    rearm = await task.kind.finish(context)
+                    if rearm is not None and rearm.tzinfo is None:
+                        raise ValueError("a naive re-arm time")
+                    await session.flush()  # the kind's own writes fail here, as its error
+                except Exception as exc:
+                    raise _KindError("finish", claim) from exc
+                if rearm is None:
+                    settles.add(claim, state="done", done_at=now, attempts=0, last_error=None)
+                else:
+                    settles.add(claim, due_at=rearm, attempts=0, last_error=None)
+                outcomes.append(Outcome.SENT)
+            elif isinstance(problem, DeliveryRefused):
+                settles.add(
+                    claim, state="failed", last_error=f"refused: {problem.error}"[:ERROR_LEN]
+                )
+                await record_failure(session, job.workspace_id, problem.channel, problem.error, now)
+                line = "scheduler.job_failed job=%d kind=%s error=refused:%s"
+                notes.append((logging.ERROR, line, (job.id, job.kind, problem.error)))
+                outcomes.append(Outcome.FAILED)
+            else:
+                outcomes.append(self._defer(job, claim, problem, now, settles, notes))
+        await settles.apply(session)
+        return outcomes
+
+    def _defer(
+        self,
+        job: Job,
+        claim: Claim,
+        problem: Exception,
+        now: datetime,
+        settles: _Settles,
+        notes: Notes,
+    ) -> Outcome:
+        if isinstance(problem, DeliveryDeferred):
+            reason, retry_after = problem.reason, problem.retry_after
+        else:  # a deliverer's bug or an unmapped network error: transient until proven else
+            reason, retry_after = f"deliver: {type(problem).__name__}", None
+        attempts, error = job.attempts + 1, reason[:ERROR_LEN]
+        if attempts >= self.settings.job_max_attempts:
+            settles.add(claim, state="failed", attempts=attempts, last_error=error)
+            line = "scheduler.job_failed job=%d kind=%s attempts=%d error=out_of_attempts"
+            notes.append((logging.ERROR, line, (job.id, job.kind, attempts)))
+            return Outcome.FAILED
+        due = now + backoff(attempts, retry_after)
+        settles.add(claim, attempts=attempts, due_at=due, last_error=error)
+        line = "scheduler.job_deferred job=%d kind=%s attempts=%d due=%s"
+        notes.append((logging.WARNING, line, (job.id, job.kind, attempts, due.isoformat())))
+        return Outcome.RETRIED
+
+
+class _Settles:
+    """Settling updates of a batch, one statement per distinct set of values."""
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[tuple[str, Any], ...], list[Claim]] = {}
+
+    def add(self, claim: Claim, **values: Any) -> None:
+        self.groups.setdefault(tuple(sorted(values.items())), []).append(claim)
+
+    async def apply(self, session: AsyncSession) -> None:
+        for values, claims in self.groups.items():
+            if await settle(session, claims, **dict(values)) != len(claims):
+                raise _LostClaim  # checked under lock, so only another process's SQLite write
+
+
+async def _owned(
+    session: AsyncSession, claims: Sequence[Claim], *, lock: bool
+) -> dict[int, tuple[Job, Workspace]]:
+    """The jobs the claims still hold, with their workspaces. Locked (PostgreSQL) when about
+    to be settled, so a claimer's SKIP LOCKED passes them by; workspaces are never locked."""
+    tokens = {claim.job_id: claim.token for claim in claims}
+    query = (
+        select(Job, Workspace)
+        .join(Workspace, Workspace.id == Job.workspace_id)
+        .where(Job.id.in_(tokens))
+        .order_by(Job.id)  # one lock order for every process: no deadlock between batches
+    )
+    if lock:
+        query = query.with_for_update(of=Job)
+    rows = await session.execute(query)
+    return {
+        job.id: (job, workspace)
+        for job, workspace in rows
+        if job.state == "pending" and job.claims == tokens[job.id]
+    }
+
+
+def _batches(claims: Sequence[Claim]) -> Iterator[Sequence[Claim]]:
+    for start in range(0, len(claims), BATCH):
+        yield claims[start : start + BATCH]
+
+
+def _emit(notes: Notes) -> None:
+    for level, line, args in notes:
+        log.log(level, line, *args)
+
+
+def _log_error(event: str, claim: Claim, stage: str, exc: BaseException | None) -> None:
+    # The exception's message can quote personal data (a name in a failed lookup); the stack
+    # says where it happened without it.
+    stack = "".join(traceback.format_tb(exc.__traceback__)) if exc is not None else ""
+    log.error(
+        "%s job=%d stage=%s error=%s\n%s", event, claim.job_id, stage, type(exc).__name__, stack
+    )

@@ -1,0 +1,84 @@
+"""What became of the jobs of a tick, and the backoff of a deferred one."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import DeliveryFailure
+
+BACKOFF_FIRST = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+FAILURE_ERROR_LEN = 64  # DeliveryFailure.error
+FAILURE_LOCK_SPACE = 0x6362  # advisory lock class of record_failure ("cb")
+
+
+class Outcome(StrEnum):
+    SENT = "sent"  # every message accepted; the job ended or was re-armed
+    EMPTY = "empty"  # nothing left to say: the job ended without a message
+    RETRIED = "retried"  # deferred: due again after a backoff
+    FAILED = "failed"  # given up: refused, unknown kind, or out of attempts
+    SKIPPED = "skipped"  # left as it was: no longer ours, or no deliverer for its platform
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    sent: int = 0
+    empty: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    # Platforms with no deliverer, and how many of their jobs were left pending.
+    undeliverable: Counter[str] = field(default_factory=Counter)
+
+    def add(self, outcome: Outcome) -> None:
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+
+    def __str__(self) -> str:
+        line = (
+            f"claimed {self.claimed}, sent {self.sent}, nothing to send {self.empty}, "
+            f"retried {self.retried}, failed {self.failed}, skipped {self.skipped}"
+        )
+        for platform, count in sorted(self.undeliverable.items()):
+            line += f"\nno deliverer for {platform}: {count} jobs left pending"
+        return line
+
+
+def backoff(attempts: int, retry_after: timedelta | None = None) -> timedelta:
+    """30 s after the first failure, doubling, at most an hour; longer if the platform asks."""
+    delay = min(BACKOFF_FIRST * (1 << min(attempts - 1, 16)), BACKOFF_CAP)
+    return max(delay, retry_after) if retry_after is not None else delay
+
+
+async def record_failure(
+    session: AsyncSession, workspace_id: int, channel: str | None, error: str, at: datetime
+) -> None:
+    """One row per channel and error, as bot.home.record_failure keeps them (which needs a
+    person's Context that a job does not have): admins see a gone channel once, latest time."""
+    error = error[:FAILURE_ERROR_LEN]
+    if session.get_bind().dialect.name == "postgresql":
+        # No unique key to upsert on: jobs refused at once (one gone channel, many jobs) would
+        # each find no row and insert one. The lock queues them per workspace, in any process.
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :workspace)"),
+            {"space": FAILURE_LOCK_SPACE, "workspace": workspace_id},
+        )
+    same = await session.scalar(
+        select(DeliveryFailure).where(
+            DeliveryFailure.workspace_id == workspace_id,
+            DeliveryFailure.channel.is_(None)
+            if channel is None
+            else DeliveryFailure.channel == channel,
+            DeliveryFailure.error == error,
+        )
+    )
+    if same is not None:
+        same.at = at
+    else:
+        session.add(DeliveryFailure(workspace_id=workspace_id, channel=channel, error=error, at=at))
