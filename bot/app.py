@@ -20,6 +20,8 @@ import bot.assessment.handlers
 import bot.complaints.escalation
 import bot.complaints.handlers
 import bot.complaints.reminders
+import bot.digest.handlers
+import bot.goals.handlers
 import bot.help
 import bot.home
 import bot.retention.checks

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.assessment.handlers import help_message as assessment_help
 from bot.complaints.handlers import help_message
 from bot.context import Context, Role
+from bot.digest.handlers import help_message as digest_help
+from bot.goals.handlers import help_message as goals_help
 from bot.i18n import N_, Translator
 from bot.router import router
 from bot.ui import Message, Reply, Section
@@ -20,6 +22,8 @@ async def help_command(ctx: Context, _text: str) -> Reply:
             sections=(
                 *complaints.sections,
                 *assessment_help(ctx).sections,
+                *goals_help(ctx).sections,
+                *digest_help(ctx).sections,
                 Section(
                     body=t("/home — your open complaints and follow-ups due\n/help — this list")
                 ),

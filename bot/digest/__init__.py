@@ -1,0 +1,1 @@
+"""The weekly digest: goals against targets, the log's numbers and the top three issues."""

@@ -1,0 +1,136 @@
+"""`/digest channel | schedule | preview`: where and when the weekly digest goes, and a look.
+
+Importing this module registers the digest's job kind as well.
+"""
+
+from __future__ import annotations
+
+import re
+
+import bot.digest.job  # noqa: F401 - registers the "digest" job kind
+from bot.complaints.service import audit
+from bot.context import Context
+from bot.digest import content, schedule, views
+from bot.errors import UserError
+from bot.goals.handlers import require_manager
+from bot.goals.periods import week_before
+from bot.i18n import N_
+from bot.router import router
+from bot.ui import Message, Reply, Section
+
+# Slack's and Discord's channel mentions, <#C123|name> and <#123>: the id is what we keep.
+_MENTION = re.compile(r"^<#([A-Za-z0-9]{1,60})(?:\|[^>]*)?>$")
+_NAME = re.compile(r"^#[^\s#<>|@]{1,63}$")
+CHANNEL_USAGE = N_("Use /digest channel here, /digest channel #name, or /digest channel off.")
+
+
+def help_message(ctx: Context) -> Message:
+    t = ctx.t
+    return Message(
+        text=t("The weekly digest"),
+        sections=(
+            Section(
+                body="\n".join(
+                    (
+                        t("/digest channel here|#name|off — where the weekly digest goes"),
+                        t("/digest schedule [DAY HH:MM] — when it goes, e.g. mon 09:00"),
+                        t("/digest preview — last week's digest, shown only to you"),
+                    )
+                )
+            ),
+        ),
+    )
+
+
+@router.command("digest")
+async def digest_command(ctx: Context, text: str) -> Reply:
+    verb, _, rest = text.partition(" ")
+    verb, rest = verb.lower(), rest.strip()
+    if verb == "channel":
+        return await channel_command(ctx, rest)
+    if verb == "schedule":
+        return await schedule_command(ctx, rest)
+    if verb == "preview":
+        return await preview(ctx)
+    if verb in ("", "help"):
+        return Reply.say(help_message(ctx))
+    raise UserError(N_("Unknown subcommand “{verb}”. Type /digest help."), verb=verb)
+
+
+def channel_shown(channel: str) -> str:
+    return channel if channel.startswith("#") else f"<#{channel}>"
+
+
+def when_shown(ctx: Context) -> str:
+    day = ctx.t(schedule.DAY_LABELS[ctx.workspace.digest_day])
+    return ctx.t("{day} at {time} ({zone})").format(
+        day=day, time=ctx.workspace.digest_time, zone=ctx.workspace.timezone
+    )
+
+
+def _channel(ctx: Context, where: str) -> str | None:
+    if where.lower() == "off":
+        return None
+    if where.lower() == "here":
+        if ctx.actor.is_dm or not ctx.actor.channel_id:
+            raise UserError(N_("Type this in the channel that should receive the digest."))
+        return ctx.actor.channel_id
+    mention = _MENTION.match(where)
+    if mention:
+        return mention.group(1)
+    if _NAME.match(where):
+        return where
+    raise UserError(CHANNEL_USAGE)
+
+
+async def channel_command(ctx: Context, where: str) -> Reply:
+    t = ctx.t
+    if not where:
+        if not ctx.workspace.digest_channel:
+            return Reply.text(t("The weekly digest is off. Turn it on with /digest channel here."))
+        return Reply.text(
+            t("The weekly digest goes to {channel}, {when}.").format(
+                channel=channel_shown(ctx.workspace.digest_channel), when=when_shown(ctx)
+            )
+        )
+    require_manager(ctx)
+    channel = _channel(ctx, where)
+    ctx.workspace.digest_channel = channel
+    audit(ctx, "digest_channel", None, channel=channel)
+    job = await schedule.replan(ctx.session, ctx.workspace, ctx.now())
+    if job is None or channel is None:
+        return Reply.text(t("The weekly digest is off."))
+    return Reply.text(
+        t("The weekly digest will go to {channel}, {when}. The next one: {next}.").format(
+            channel=channel_shown(channel), when=when_shown(ctx), next=t.datetime(job.due_at)
+        )
+    )
+
+
+async def schedule_command(ctx: Context, rest: str) -> Reply:
+    t = ctx.t
+    if rest:
+        require_manager(ctx)
+        day, at = schedule.parse_schedule(rest)
+        ctx.workspace.digest_day, ctx.workspace.digest_time = day, at
+        audit(ctx, "digest_schedule", None, day=day, time=at)
+        job = await schedule.replan(ctx.session, ctx.workspace, ctx.now())
+        if job is not None:
+            return Reply.text(
+                t("The weekly digest goes {when}. The next one: {next}.").format(
+                    when=when_shown(ctx), next=t.datetime(job.due_at)
+                )
+            )
+        return Reply.text(
+            t("The weekly digest will go {when} once a channel is set.").format(
+                when=when_shown(ctx)
+            )
+        )
+    return Reply.text(t("The weekly digest goes {when}.").format(when=when_shown(ctx)))
+
+
+async def preview(ctx: Context) -> Reply:
+    """Last week's digest as it would be sent now, only to the person who asked."""
+    week = week_before(ctx.now(), ctx.zone)
+    digest = await content.compute(ctx.session, ctx.workspace, week, ctx.now())
+    return Reply.say(views.render(digest, ctx.t, currency=ctx.workspace.currency))

@@ -1,0 +1,112 @@
+"""How the digest reads: the week's goals, the log's numbers, the top issues and a chart."""
+
+from __future__ import annotations
+
+from bot.assessment.scoring import BAND_LABELS, shown_total
+from bot.categories import category_label
+from bot.digest.charts import bars
+from bot.digest.content import Digest
+from bot.goals.views import status_line, window_text
+from bot.i18n import Translator
+from bot.ui import Attachment, Message, Section
+from bot.validation import minor_to_amount
+
+
+def _numbers(digest: Digest) -> dict[str, int]:
+    """Each top category's number, shared by the lists and the chart's bars."""
+    numbers: dict[str, int] = {}
+    ranked = [i.category for i in digest.by_frequency]
+    ranked += [c.category for costs in digest.by_cost.values() for c in costs]
+    for category in ranked:
+        numbers.setdefault(category, len(numbers) + 1)
+    return numbers
+
+
+def _chart_currency(digest: Digest, currency: str) -> str | None:
+    if currency in digest.by_cost:
+        return currency
+    return next(iter(digest.by_cost), None)
+
+
+def _issues(digest: Digest, t: Translator, currency: str) -> tuple[Section, Attachment | None]:
+    title = t("Top issues, last four weeks ({window})").format(
+        window=window_text(digest.issues_window, t)
+    )
+    if not digest.by_frequency:
+        return Section(title=title, body=t("No complaints in these four weeks.")), None
+    numbers = _numbers(digest)
+
+    def name(category: str) -> str:
+        return f"{numbers[category]}. {category_label(category, t)}"
+
+    lines = [t("By how often they came up:")]
+    lines += [f"{name(i.category)}: {t.number(i.count, 0)}" for i in digest.by_frequency]
+    for code, paid in digest.by_cost.items():
+        lines.append(t("By compensation paid ({currency}):").format(currency=code))
+        lines += [
+            f"{name(c.category)}: {t.money(minor_to_amount(c.minor, code), code)}" for c in paid
+        ]
+    shown = _chart_currency(digest, currency)
+    counts = [(str(numbers[i.category]), float(i.count)) for i in digest.by_frequency]
+    costs: list[tuple[str, float]] = []
+    if shown:
+        costs = [
+            (str(numbers[c.category]), float(minor_to_amount(c.minor, shown)))
+            for c in digest.by_cost[shown]
+        ]
+        note = t("Chart: bars are numbered as above; left how often, right {currency} paid.")
+    else:
+        note = t("Chart: bars are numbered as above, by how often they came up.")
+    lines.append(note.format(currency=shown))
+    chart = Attachment(
+        filename=f"top-issues-{digest.week.label}.png",
+        title=t("Top issues"),
+        content=bars(counts, costs),
+    )
+    return Section(title=title, body="\n".join(lines)), chart
+
+
+def _team(digest: Digest, t: Translator) -> str:
+    if digest.team is None:
+        return t("No assessment yet. Type /assessment to take it.")
+    return t("The team's latest: {total} of 35 · {band} · respondents: {respondents}").format(
+        total=t.number(shown_total(digest.team.total)),
+        band=t(BAND_LABELS[digest.team.band]),
+        respondents=digest.team.respondents,
+    )
+
+
+def render(digest: Digest, t: Translator, *, currency: str, late: bool = False) -> Message:
+    """The digest in `t`'s language. Only counts, amounts, categories and goals: it goes to a
+    channel, so no customer's details and no complaint's own words."""
+    headline = t("Weekly digest · {week}").format(week=window_text(digest.week, t))
+    if late:
+        headline += " · " + t("sent late")
+    counts = digest.complaints
+    goals = "\n".join(status_line(s, t) for s in digest.goals) or t(
+        "No goals yet. A manager adds one with /goal add."
+    )
+    issues, chart = _issues(digest, t, currency)
+    sections = (
+        Section(title=t("Goals"), body=goals),
+        Section(
+            title=t("Complaints"),
+            fields=(
+                (t("New this week"), t.number(counts.new, 0)),
+                (t("Resolved this week"), t.number(counts.resolved, 0)),
+                (t("Open now"), t.number(counts.open, 0)),
+                (t("Follow-ups overdue now"), t.number(counts.overdue, 0)),
+                (t("Escalated this week"), t.number(counts.escalated, 0)),
+            ),
+        ),
+        Section(
+            title=t("Retention checks this week"),
+            fields=(
+                (t("Done"), t.number(digest.checks_done, 0)),
+                (t("Missed"), t.number(digest.checks_missed, 0)),
+            ),
+        ),
+        issues,
+        Section(title=t("Self-assessment"), body=_team(digest, t)),
+    )
+    return Message(text=headline, sections=sections, files=(chart,) if chart else ())

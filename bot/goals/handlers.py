@@ -1,0 +1,176 @@
+"""`/goal` and `/metric`: service goals, and the figures a manager records by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+
+from bot.categories import category_label
+from bot.context import Context, Role
+from bot.errors import Forbidden, InvalidForm, UserError
+from bot.goals import forms, service, views
+from bot.goals.periods import local_day, midnight, week_before
+from bot.goals.schemas import GoalFormContext, GoalIn, metric_name, parse_decimal
+from bot.i18n import N_
+from bot.router import router
+from bot.ui import FieldErrors, Message, Reply, Section
+from bot.validation import field_errors
+
+CHANGERS = (Role.MANAGER, Role.ADMIN)
+RECORD_USAGE = N_(
+    "Use /metric record NAME VALUE [YYYY-MM-DD], for example /metric record returns 12"
+)
+
+
+def require_manager(ctx: Context) -> None:
+    if ctx.role not in CHANGERS:
+        raise Forbidden(N_("Only managers and admins can change this."))
+
+
+def parse_number(text: str) -> int:
+    digits = text.strip().lstrip("#")
+    if not digits.isdigit() or len(digits) > 9:
+        raise UserError(N_("Give a goal number, for example: /goal edit 2"))
+    return int(digits)
+
+
+def form_context(ctx: Context) -> GoalFormContext:
+    names: dict[str, str] = {}
+    for code in ctx.workspace.categories:
+        names[code.casefold()] = code
+        names[category_label(code, ctx.t).casefold()] = code
+    return GoalFormContext(
+        now=ctx.now(),
+        zone=ctx.zone,
+        phone_region=ctx.workspace.phone_region,
+        currency=ctx.workspace.currency,
+        categories=tuple(ctx.workspace.categories),
+        category_names=names,
+    )
+
+
+def help_message(ctx: Context) -> Message:
+    t = ctx.t
+    return Message(
+        text=t("Service goals"),
+        sections=(
+            Section(
+                body="\n".join(
+                    (
+                        t("/goal list — the goals and how last week went"),
+                        t("/goal add · /goal edit N · /goal remove N — managers and admins"),
+                        t("/metric record NAME VALUE [DATE] — record a figure, e.g. returns"),
+                        t("/metric list [NAME] — the figures recorded"),
+                    )
+                )
+            ),
+        ),
+    )
+
+
+@router.command("goal")
+async def goal_command(ctx: Context, text: str) -> Reply:
+    verb, _, rest = text.partition(" ")
+    verb, rest = verb.lower(), rest.strip()
+    if verb in ("", "list"):
+        return await list_goals(ctx)
+    if verb == "help":
+        return Reply.say(help_message(ctx))
+    if verb not in ("add", "edit", "remove"):
+        raise UserError(N_("Unknown subcommand “{verb}”. Type /goal help."), verb=verb)
+    require_manager(ctx)
+    if verb == "add":
+        return Reply(form=forms.goal_form(ctx))
+    goal = await service.get(ctx, number=parse_number(rest))
+    if verb == "edit":
+        return Reply(form=forms.goal_form(ctx, goal))
+    service.remove(ctx, goal=goal)
+    return Reply.text(ctx.t("Goal {number} is removed.").format(number=goal.number))
+
+
+async def list_goals(ctx: Context) -> Reply:
+    week = week_before(ctx.now(), ctx.zone)
+    goals = await service.active(ctx.session, ctx.workspace.id)
+    statuses = [await service.status(ctx.session, goal, week) for goal in goals]
+    return Reply.say(views.goals_message(goals, statuses, week, ctx.t))
+
+
+@router.form(forms.SAVE)
+async def submit_goal(
+    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
+) -> Reply:
+    require_manager(ctx)
+    number = state.get("number")
+    goal = await service.get(ctx, number=parse_number(number)) if number else None
+    form = forms.goal_form(ctx, goal)
+    try:
+        data = GoalIn.model_validate(dict(values), context=form_context(ctx))
+    except ValidationError as exc:
+        raise InvalidForm(FieldErrors(field_errors(exc, ctx.t), form.with_values(values))) from None
+    if goal is None:
+        goal = await service.add(ctx, data=data)
+        note = ctx.t("Goal {number} is added: {goal}")
+    else:
+        service.update(ctx, goal=goal, data=data)
+        note = ctx.t("Goal {number} is changed: {goal}")
+    return Reply.text(note.format(number=goal.number, goal=views.goal_line(goal, ctx.t)))
+
+
+# --- /metric ----------------------------------------------------------------------------------
+
+
+def _user_error(error: PydanticCustomError) -> UserError:
+    params = dict(error.context or {})
+    return UserError(str(params.pop("msgid")), **params)
+
+
+@router.command("metric")
+async def metric_command(ctx: Context, text: str) -> Reply:
+    verb, _, rest = text.partition(" ")
+    verb, rest = verb.lower(), rest.strip()
+    if verb == "record":
+        require_manager(ctx)
+        return await record_command(ctx, rest)
+    if verb in ("", "list"):
+        try:
+            name = metric_name(rest) if rest else None
+        except PydanticCustomError as error:
+            raise _user_error(error) from None
+        values = await service.recorded(ctx, name=name)
+        return Reply.say(views.figures_message(values, name, ctx.t))
+    if verb == "help":
+        return Reply.say(help_message(ctx))
+    raise UserError(N_("Unknown subcommand “{verb}”. Type /metric help."), verb=verb)
+
+
+async def record_command(ctx: Context, rest: str) -> Reply:
+    parts = rest.split()
+    if len(parts) not in (2, 3):
+        raise UserError(RECORD_USAGE)
+    today = local_day(ctx.now(), ctx.zone)
+    try:
+        name, value = metric_name(parts[0]), parse_decimal(parts[1])
+    except PydanticCustomError as error:
+        raise _user_error(error) from None
+    on = today
+    if len(parts) == 3:
+        try:
+            on = date.fromisoformat(parts[2])
+        except ValueError:
+            raise UserError(
+                N_("Give the date as YYYY-MM-DD, for example {example}."),
+                example=today.isoformat(),
+            ) from None
+        if on > today:
+            raise UserError(N_("That day is still to come; record figures for today or before."))
+    _row, replaced = await service.record(ctx, name=name, value=value, on=on)
+    note = (
+        ctx.t("Corrected {name} for {day}: {value}.")
+        if replaced
+        else ctx.t("Recorded {name} for {day}: {value}.")
+    )
+    day = ctx.t.date(midnight(on, ctx.zone))
+    return Reply.text(note.format(name=name, day=day, value=ctx.t.number(value, 4)))
