@@ -347,7 +347,7 @@ class DigestSend(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(64))
-    period: Mapped[str] = mapped_column(String(16))  # ISO week of the send, e.g. 2026-W48
+    period: Mapped[str] = mapped_column(String(16))  # the ISO week reported, e.g. 2026-W48
     scheduled_for: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|skipped
     late: Mapped[bool] = mapped_column(default=False)

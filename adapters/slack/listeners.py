@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 SHORTCUT = "log_as_complaint"
-COMMANDS = ("/complaint", "/help", "/home", "/assessment")
+COMMANDS = ("/complaint", "/help", "/home", "/assessment", "/goal", "/metric", "/digest")
 
 
 def _team(body: dict[str, Any], context: AsyncBoltContext) -> str:
