@@ -29,14 +29,12 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, text
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import CareBot
 from bot.clock import ManualClock
@@ -45,6 +43,7 @@ from bot.settings import Settings
 from bot.ui import Reply
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.scratch import scratch_database
 
 ACTOR = Actor("console", "bench", "asha", "Asha")
 COMPLAINT = {
@@ -159,15 +158,6 @@ async def run_backend(url: str, n: int, warmup: int) -> dict[str, list[int]]:
         await db.dispose()
 
 
-async def admin(url: str, statement: str) -> None:
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 async def main(n: int, warmup: int) -> None:
     print(f"{n} timed runs of each operation after {warmup} warm-up rounds, interleaved")
     with tempfile.TemporaryDirectory(prefix="carebot_bench_") as folder:
@@ -180,14 +170,9 @@ async def main(n: int, warmup: int) -> None:
     if not server:
         print("\nPostgreSQL skipped: TEST_DATABASE_URL is not set")
         return
-    name = f"carebot_bench_{uuid.uuid4().hex[:10]}"
-    url = make_url(server).set(database=name)
-    await admin(server, f'CREATE DATABASE "{name}"')
-    try:
-        samples = await run_backend(url.render_as_string(hide_password=False), n, warmup)
-    finally:
-        await admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    report(f"PostgreSQL (fresh database, dropped after): {url}", samples)
+    async with scratch_database(server, "carebot_bench") as url:
+        samples = await run_backend(url, n, warmup)
+    report(f"PostgreSQL (fresh database, dropped after): {make_url(url)}", samples)
 
 
 if __name__ == "__main__":

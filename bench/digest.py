@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -43,7 +43,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.categories import DEFAULT_CATEGORIES
 from bot.digest.charts import bars
@@ -53,6 +52,7 @@ from bot.goals.periods import week_before
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Complaint, Goal, Member, MetricValue, Workspace
+from storage.scratch import autocommit, scratch_database
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday: the digest of Oct 26 – Nov 1
 SMALL, LARGE = 10, 1000  # workspaces
@@ -216,13 +216,8 @@ async def settle(db: Database) -> None:
     timing) and a CHECKPOINT (or the one the load's WAL started would spread its writes over
     the next minutes); on SQLite the WAL folded back into the database file."""
     if db.backend == "postgresql":
-        engine = create_async_engine(db.url, isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text("VACUUM ANALYZE"))
-                await connection.execute(text("CHECKPOINT"))  # needs pg_checkpoint or superuser
-        finally:
-            await engine.dispose()
+        await autocommit(db.url, "VACUUM ANALYZE")
+        await autocommit(db.url, "CHECKPOINT")  # needs pg_checkpoint or superuser
         return
     async with db.engine.begin() as connection:
         await connection.execute(text("ANALYZE"))
@@ -327,15 +322,6 @@ async def run_backend(title: str, urls: dict[int, str], n: int, warmup: int, per
     print(f"  digest with {LARGE * per:,} complaints: {medians[LARGE]:.2f} ms (goal: ≤ 100 ms)")
 
 
-async def admin(url: str, statement: str) -> None:
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 async def main(n: int, warmup: int, per_workspace: int) -> None:
     print(f"{n} timed runs after {warmup} warm-up rounds; {per_workspace} complaints a workspace")
     print(f"chart rendering (matplotlib, no database): {chart_ms(max(n // 5, 3)):.1f} ms median")
@@ -349,19 +335,14 @@ async def main(n: int, warmup: int, per_workspace: int) -> None:
     if not server:
         print("\nPostgreSQL skipped: TEST_DATABASE_URL is not set")
         return
-    names = {size: f"carebot_bench_{uuid.uuid4().hex[:10]}" for size in SIZES}
-    for name in names.values():
-        await admin(server, f'CREATE DATABASE "{name}"')
-    try:
+    async with contextlib.AsyncExitStack() as stack:
         urls = {
-            size: make_url(server).set(database=name).render_as_string(hide_password=False)
-            for size, name in names.items()
+            size: await stack.enter_async_context(scratch_database(server, "carebot_bench"))
+            for size in SIZES
         }
-        title = f"PostgreSQL (fresh databases, dropped after): {', '.join(names.values())}"
+        names = ", ".join(str(make_url(url).database) for url in urls.values())
+        title = f"PostgreSQL (fresh databases, dropped after): {names}"
         await run_backend(title, urls, n, warmup, per_workspace)
-    finally:
-        for name in names.values():
-            await admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,7 +39,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.clock import ManualClock
 from bot.context import Actor
@@ -50,6 +48,7 @@ from bot.ui import Reply
 from scheduler.engine import Engine
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.scratch import scratch_database
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 WORKSPACES = 1000
@@ -196,15 +195,6 @@ async def run_backend(
         await db.dispose()
 
 
-async def admin(url: str, statement: str) -> None:
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 async def main(jobs: int, idle_runs: int, rounds: int) -> None:
     JOB_KINDS[KIND] = TrivialKind()
     print(f"{idle_runs} idle ticks and {rounds} due ticks timed, after warm-up")
@@ -217,15 +207,9 @@ async def main(jobs: int, idle_runs: int, rounds: int) -> None:
     if not server:
         print("\nPostgreSQL skipped: TEST_DATABASE_URL is not set")
         return
-    name = f"carebot_bench_{uuid.uuid4().hex[:10]}"
-    url = make_url(server).set(database=name)
-    await admin(server, f'CREATE DATABASE "{name}"')
-    try:
-        url_text = url.render_as_string(hide_password=False)
-        filled, samples = await run_backend(url_text, jobs, idle_runs, rounds)
-    finally:
-        await admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    report(f"PostgreSQL (fresh database, dropped after): {url}", filled, jobs, samples)
+    async with scratch_database(server, "carebot_bench") as url:
+        filled, samples = await run_backend(url, jobs, idle_runs, rounds)
+    report(f"PostgreSQL (fresh database, dropped after): {make_url(url)}", filled, jobs, samples)
 
 
 if __name__ == "__main__":

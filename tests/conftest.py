@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import CareBot
 from bot.clock import ManualClock
@@ -25,18 +24,10 @@ from bot.settings import Settings
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Base
+from storage.scratch import autocommit
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday morning
-
-
-async def _admin(admin_url: str, statement: str) -> None:
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
 
 
 async def _migrate(url: str) -> None:
@@ -68,15 +59,15 @@ def database_url(
         yield url
         return
     assert PG_URL is not None
-    name = f"carebot_test_{uuid.uuid4().hex[:10]}"
     # An unreachable server fails the run loudly: it is an error here, never a skip.
-    asyncio.run(_admin(PG_URL, f'CREATE DATABASE "{name}"'))
+    name = f"carebot_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(autocommit(PG_URL, f'CREATE DATABASE "{name}"'))
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     try:
         asyncio.run(_migrate(url))
         yield url
     finally:
-        asyncio.run(_admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(autocommit(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _empty_tables(db: Database) -> None:

@@ -48,16 +48,20 @@ def _row(ctx: Context, kind: str, complaint: Complaint, due_at: datetime) -> dic
     }
 
 
-async def follow_up_set(ctx: Context, complaint: Complaint, due_at: datetime) -> None:
+async def _plan(ctx: Context, kind: str, complaint: Complaint, due_at: datetime) -> None:
     await plan(
         ctx.session,
         workspace_id=ctx.workspace.id,
-        kind=FOLLOW_UP,
-        key=key(FOLLOW_UP, complaint),
+        kind=kind,
+        key=key(kind, complaint),
         due_at=due_at,
         now=ctx.now(),
         subject_id=complaint.id,
     )
+
+
+async def follow_up_set(ctx: Context, complaint: Complaint, due_at: datetime) -> None:
+    await _plan(ctx, FOLLOW_UP, complaint, due_at)
 
 
 async def follow_up_done(ctx: Context, complaint: Complaint) -> None:
@@ -80,17 +84,8 @@ def escalation_due(ctx: Context, complaint: Complaint) -> datetime | None:
 
 async def replan_escalation(ctx: Context, complaint: Complaint) -> None:
     due = escalation_due(ctx, complaint)
-    if due is None:
-        return
-    await plan(
-        ctx.session,
-        workspace_id=ctx.workspace.id,
-        kind=ESCALATION,
-        key=key(ESCALATION, complaint),
-        due_at=due,
-        now=ctx.now(),
-        subject_id=complaint.id,
-    )
+    if due is not None:
+        await _plan(ctx, ESCALATION, complaint, due)
 
 
 async def resolved(ctx: Context, complaint: Complaint, months: int | None = None) -> None:
@@ -117,15 +112,7 @@ async def resolved(ctx: Context, complaint: Complaint, months: int | None = None
         check.agent_id, check.due_at, check.state, check.nudges = agent, due, "scheduled", 0
     else:
         return  # the customer was already asked; a second resolution does not ask again
-    await plan(
-        ctx.session,
-        workspace_id=ctx.workspace.id,
-        kind=RETENTION,
-        key=key(RETENTION, complaint),
-        due_at=due,
-        now=ctx.now(),
-        subject_id=complaint.id,
-    )
+    await _plan(ctx, RETENTION, complaint, due)
 
 
 async def reopened(ctx: Context, complaint: Complaint) -> None:

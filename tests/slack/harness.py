@@ -19,9 +19,11 @@ from aiohttp.test_utils import TestServer
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import build_app, web_app
+from adapters.slack.deliver import SlackDeliverer
 from bot.app import CareBot
 from bot.clock import Clock
 from bot.settings import Settings
+from scheduler.engine import Engine
 from storage.db import Database
 from tests.slack_fake import FakeSlack
 
@@ -219,3 +221,19 @@ async def slack_app(
             yield SlackClientSide(str(server.make_url("")).rstrip("/"), session, slack)
     finally:
         await server.close()
+
+
+def slack_scheduler(
+    db: Database, settings: Settings, clock: Clock, slack: FakeSlack, **overrides: Any
+) -> Engine:
+    """The scheduler with the Slack deliverer, against the fake Web API."""
+    fields: dict[str, Any] = {
+        "database_url": settings.database_url,
+        "slack_bot_token": TOKEN,
+        "slack_signing_secret": SECRET,
+        "slack_api_url": slack.base_url,
+        "slack_channel_interval": 0.0,
+    }
+    config = Settings(_env_file=None, **(fields | overrides))  # type: ignore[call-arg]
+    deliverer = SlackDeliverer(CareBot(db, config, clock), config, db)
+    return Engine(db, config, clock, {"slack": deliverer})

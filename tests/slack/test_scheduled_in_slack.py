@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from adapters.slack.deliver import SlackDeliverer
 from bot.app import CareBot
 from bot.clock import ManualClock
 from bot.context import Actor
@@ -17,23 +16,14 @@ from storage.db import Database
 from storage.models import DeliveryFailure, Job
 from tests.factories import log_complaint
 from tests.slack.flows import buttons, shown
-from tests.slack.harness import SECRET, TOKEN
+from tests.slack.harness import slack_scheduler
 from tests.slack_fake import FakeSlack
 
 AGENT = Actor("slack", "T1", "U1", "asha", channel_id="C1")
 
 
 def engine(db: Database, settings: Settings, clock: ManualClock, slack: FakeSlack) -> Engine:
-    config = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=settings.database_url,
-        slack_bot_token=TOKEN,
-        slack_signing_secret=SECRET,
-        slack_api_url=slack.base_url,
-        slack_channel_interval=0.0,
-    )
-    deliverer = SlackDeliverer(CareBot(db, config, clock), config, db)
-    return Engine(db, config, clock, {"slack": deliverer})
+    return slack_scheduler(db, settings, clock, slack)
 
 
 async def state(db: Database) -> tuple[str, int]:

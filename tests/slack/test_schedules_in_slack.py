@@ -7,14 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from adapters.slack.deliver import SlackDeliverer
-from bot.app import CareBot
 from bot.clock import ManualClock
 from bot.settings import Settings
 from scheduler.engine import Engine
 from storage.db import Database
 from tests.slack.flows import ANSWERS, buttons, open_form, shown
-from tests.slack.harness import SECRET, TOKEN, SlackClientSide, slack_app
+from tests.slack.harness import SlackClientSide, slack_app, slack_scheduler
 from tests.slack_fake import FakeSlack
 
 ZONE = "Asia/Kolkata"
@@ -25,18 +23,7 @@ def overrides(slack: FakeSlack) -> dict[str, Any]:
 
 
 def scheduler(db: Database, settings: Settings, clock: ManualClock, slack: FakeSlack) -> Engine:
-    config = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=settings.database_url,
-        default_timezone=ZONE,
-        slack_bot_token=TOKEN,
-        slack_signing_secret=SECRET,
-        slack_api_url=slack.base_url,
-        slack_channel_interval=0.0,
-    )
-    return Engine(
-        db, config, clock, {"slack": SlackDeliverer(CareBot(db, config, clock), config, db)}
-    )
+    return slack_scheduler(db, settings, clock, slack, default_timezone=ZONE)
 
 
 async def command(side: SlackClientSide, text: str, name: str) -> str:
