@@ -13,7 +13,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.assessment.handlers
@@ -44,15 +45,18 @@ UNKNOWN = N_("I don't know that. Type /help to see what I can do.")
 async def first_delivery(ctx: Context, key: str) -> bool:
     """Claims a submission's key in the event's transaction; False if it was handled before.
 
-    The unique key makes a concurrent duplicate wait for the first and then fail here, so
-    the two can never both save.
+    The unique key makes a concurrent duplicate wait for the first and then insert nothing,
+    so the two can never both save; one statement, no savepoint (this is on every submission).
     """
-    try:
-        async with ctx.session.begin_nested():
-            ctx.session.add(Delivery(workspace_id=ctx.workspace.id, key=key, at=ctx.now()))
-    except IntegrityError:
-        return False
-    return True
+    dialect = ctx.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    claimed = await ctx.session.scalar(
+        insert(Delivery)
+        .values(workspace_id=ctx.workspace.id, key=key, at=ctx.now())
+        .on_conflict_do_nothing(index_elements=["workspace_id", "key"])
+        .returning(Delivery.id)
+    )
+    return claimed is not None
 
 
 async def with_posted(ctx: Context, reply: Reply) -> Reply:

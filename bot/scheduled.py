@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -110,32 +111,36 @@ async def plan(
 ) -> Job:
     """Creates the job for `key`, or moves the existing one to `due_at` and makes it pending.
 
-    Idempotent by the unique (workspace, key): planning twice never creates two jobs."""
-    job = await session.scalar(select(Job).where(Job.workspace_id == workspace_id, Job.key == key))
-    if job is None:
-        job = Job(
-            workspace_id=workspace_id,
-            kind=kind,
-            key=key,
-            subject_id=subject_id,
-            due_at=due_at,
-            state="pending",
-            attempts=0,
-            claims=0,
-            created_at=now,
-        )
-        try:
-            async with session.begin_nested():
-                session.add(job)
-            return job
-        except IntegrityError:  # planned concurrently by another event: take that one
-            job = await session.scalar(
-                select(Job).where(Job.workspace_id == workspace_id, Job.key == key)
-            )
-            assert job is not None
-    job.kind, job.subject_id, job.due_at = kind, subject_id, due_at
-    job.state, job.attempts, job.last_error, job.done_at = "pending", 0, None, None
-    job.claims += 1  # a claim in flight for the old plan must not finish the new one
+    One upsert on the unique (workspace, key): planning twice, even concurrently, never
+    creates two jobs. Re-planning bumps the claim token, so a delivery in flight for the old
+    plan cannot end the new one."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Job).values(
+        workspace_id=workspace_id,
+        kind=kind,
+        key=key,
+        subject_id=subject_id,
+        due_at=due_at,
+        state="pending",
+        attempts=0,
+        claims=0,
+        created_at=now,
+    )
+    upsert = statement.on_conflict_do_update(
+        index_elements=["workspace_id", "key"],
+        set_={
+            "kind": statement.excluded.kind,
+            "subject_id": statement.excluded.subject_id,
+            "due_at": statement.excluded.due_at,
+            "state": "pending",
+            "attempts": 0,
+            "last_error": None,
+            "done_at": None,
+            "claims": Job.claims + 1,
+        },
+    ).returning(Job)
+    job = await session.scalar(upsert, execution_options={"populate_existing": True})
+    assert isinstance(job, Job)
     return job
 
 

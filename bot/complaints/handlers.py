@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -245,7 +246,9 @@ async def submit_complaint(
     data = validate(ctx, ComplaintIn, forms.create_form(ctx), values)
     complaint = await service.create(ctx, data=data)
     note = ctx.t("Complaint #{number} is logged. Type /complaint show {number} for details.")
-    return changed(ctx, complaint, note.format(number=complaint.number))
+    reply = changed(ctx, complaint, note.format(number=complaint.number))
+    # A new card: nothing to look up, it has not been posted anywhere yet.
+    return replace(reply, posts=tuple(replace(p, fresh=True) for p in reply.posts))
 
 
 # --- buttons ------------------------------------------------------------------------------------
