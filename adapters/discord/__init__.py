@@ -1,0 +1,55 @@
+"""The Discord adapter: a discord.py bot over the gateway, with the scheduler beside it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from adapters.discord.client import build_bot
+from adapters.discord.deliver import DiscordDeliverer
+from bot.app import CareBot
+from bot.runtime import open_database
+from bot.settings import Settings
+from scheduler.engine import Engine
+from scheduler.runner import Runner
+
+log = logging.getLogger(__name__)
+
+
+async def serve(settings: Settings) -> None:
+    if settings.discord_token is None:
+        raise SystemExit("carebot: DISCORD_TOKEN is not set")
+    db = await open_database(settings)
+    core = CareBot(db, settings)
+    runner: Runner | None = None
+
+    def start_scheduler() -> None:
+        # After login: the deliverer posts through this bot's REST session. Each shard-group
+        # process runs one; the database's claims keep them from sending anything twice.
+        nonlocal runner
+        if runner is None:
+            runner = Runner(Engine(db, settings, core.clock, {"discord": deliverer}))
+            runner.start()
+
+    bot = build_bot(core, settings, on_login=start_scheduler)
+    deliverer = DiscordDeliverer(core, bot)
+    try:
+        async with bot:
+            log.info("carebot on Discord")
+            try:
+                await bot.start(settings.discord_token.get_secret_value())
+            finally:  # the tick in progress ends while the bot's session is still open
+                if runner is not None:
+                    await runner.stop(grace=10)
+    finally:
+        await db.dispose()
+
+
+def run(settings: Settings) -> int:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
+        asyncio.run(serve(settings))
+    return 0

@@ -1,0 +1,152 @@
+"""Steps people take on Discord, shared by the Discord tests, and ways to read what they see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+import pytest
+import simcord
+from simcord.actors import MemberActor
+
+Shown = discord.Message | simcord.ResponseMessage
+
+# /complaint's fifteen fields in three modals of five, as a person fills them.
+STEP_1 = {
+    "customer_name": "Ravi Kumar",
+    "customer_phone": "98765 43210",
+    "customer_address": "12 MG Road, Pune",
+    "category": ["delivery"],
+    "description": "Parcel arrived two weeks late",
+}
+STEP_2 = {
+    "solution": "Refund the shipping fee",
+    "solution_mode": ["promised"],
+    "steps": "Called the courier",
+}
+STEP_3 = {
+    "compensation_amount": "150.50",
+    "compensation_currency": "INR",
+}
+
+
+@dataclass
+class World:
+    env: simcord.Env
+    guild: simcord.GuildHandle
+    channel: simcord.ChannelHandle
+    asha: MemberActor  # Administrator: the workspace's admin
+    bob: MemberActor  # no permission: an agent
+    meera: MemberActor  # Manage Server: a manager
+
+
+def world_in(env: simcord.Env) -> World:
+    guild = env.create_guild("Acme support")
+    channel = guild.create_text_channel("support")
+    admins = guild.create_role("Leads", permissions=discord.Permissions(administrator=True))
+    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
+    return World(
+        env,
+        guild,
+        channel,
+        guild.add_member(env.create_user("asha"), roles=[admins]),
+        guild.add_member(env.create_user("bob")),
+        guild.add_member(env.create_user("meera"), roles=[managers]),
+    )
+
+
+def shown(message: Shown | None) -> str:
+    """Every piece of text of a message as a person reads it (markdown escapes removed)."""
+    assert message is not None
+    parts = [message.content or ""]
+    for embed in message.embeds:
+        parts += [embed.title or "", embed.description or ""]
+        parts += [f"{f.name}\n{f.value}" for f in embed.fields]
+    return "\n".join(parts).replace("\\", "")
+
+
+def components(message: Shown) -> list[dict[str, Any]]:
+    if isinstance(message, simcord.ResponseMessage):
+        return message.components
+    return [row.to_dict() for row in message.components]  # type: ignore[misc]
+
+
+def labels(message: Shown) -> list[str]:
+    return [
+        str(button.get("label"))
+        for row in components(message)
+        for button in row.get("components", [])
+        if button.get("type") == 2
+    ]
+
+
+def public(channel: simcord.ChannelHandle) -> list[discord.Message]:
+    """What everyone in the channel sees (ephemeral messages left out)."""
+    return [m for m in channel.history() if not m.flags.ephemeral]
+
+
+def ephemeral(result: simcord.InteractionResult) -> list[simcord.ResponseMessage]:
+    """The messages only the person saw in answer to an interaction."""
+    messages = [result.response] if result.response is not None else []
+    messages += result.followups
+    assert all(m.ephemeral for m in messages), messages
+    return messages
+
+
+async def fill(
+    member: MemberActor,
+    shown_modal: simcord.InteractionResult,
+    values: dict[str, Any],
+) -> simcord.InteractionResult:
+    assert shown_modal.modal is not None, shown_modal
+    return await member.submit_modal(shown_modal, values)
+
+
+async def next_step(
+    member: MemberActor, prompt: simcord.InteractionResult, label: str
+) -> simcord.InteractionResult:
+    """Presses the prompt's button (e.g. "Continue (2/3)"): the next modal opens."""
+    assert prompt.response is not None and prompt.response.ephemeral, prompt
+    assert labels(prompt.response) == [label], labels(prompt.response)
+    opened = await member.click(prompt.response, label=label)
+    assert opened.modal is not None, opened
+    return opened
+
+
+async def log_complaint(
+    world: World,
+    member: MemberActor | None = None,
+    *,
+    step_2: dict[str, Any] | None = None,
+    **step_1: Any,
+) -> simcord.InteractionResult:
+    """The whole flow: /complaint, three modals; returns the last step's result."""
+    member = member or world.asha
+    opened = await member.slash(world.channel, "complaint")
+    first = await fill(member, opened, {**STEP_1, **step_1})
+    second = await fill(member, await next_step(member, first, "Continue (2/3)"), step_2 or STEP_2)
+    return await fill(member, await next_step(member, second, "Continue (3/3)"), STEP_3)
+
+
+def card(world: World, number: int = 1) -> discord.Message:
+    found = [
+        m
+        for m in public(world.channel)
+        if m.embeds and (m.embeds[0].title or "").startswith(f"Complaint #{number} ")
+    ]
+    assert len(found) == 1, [shown(m) for m in public(world.channel)]
+    return found[0]
+
+
+def client_language(env: simcord.Env, monkeypatch: pytest.MonkeyPatch, locale: str) -> None:
+    """simcord sends every interaction with locale "en-US" and has no way to change it: the
+    raw INTERACTION_CREATE payloads are rewritten on their way to the bot's gateway."""
+    emit = env.backend.emit
+
+    def with_locale(event: str, payload: Any) -> None:
+        if event == "INTERACTION_CREATE":
+            payload = {**payload, "locale": locale}
+        emit(event, payload)
+
+    monkeypatch.setattr(env.backend, "emit", with_locale)

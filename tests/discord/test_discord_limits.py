@@ -1,0 +1,120 @@
+"""Discord's limits, kept when the core's messages and forms are rendered: nothing is sent that
+Discord would refuse, and text is cut on a word boundary with an ellipsis."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import discord
+
+from adapters.discord import forms, render
+from adapters.discord.actors import locale_of
+from bot.context import Actor
+from bot.ui import Button, Choice, Field, FieldKind, Form, Message, Section
+
+ACTOR = Actor("discord", "1", "2", "asha")
+LONG = "word " * 400
+
+
+def test_text_is_cut_on_a_word_boundary_with_an_ellipsis() -> None:
+    assert render.fit("short", 10) == "short"
+    cut = render.fit("Solution agreed with the customer in writing", 30)
+    assert cut == "Solution agreed with the…" and len(cut) <= 30
+
+
+def test_a_long_form_becomes_steps_of_five_within_the_modal_limits() -> None:
+    fields = tuple(
+        Field(f"f{i}", "A label much longer than forty-five characters, surely", hint=LONG)
+        for i in range(12)
+    )
+    form = Form("x.create", "A title that is far longer than Discord's forty-five", fields, "Save")
+    draft = forms.Drafts(lambda: datetime.now(UTC)).open(form, ACTOR)
+    assert draft.steps == 3
+    modals = [forms.StepModal(draft, step, 1, _never) for step in range(3)]
+    payloads = [modal.to_dict() for modal in modals]
+    assert [len(p["components"]) for p in payloads] == [5, 5, 2]
+    for payload in payloads:
+        assert len(payload["title"]) <= 45 and payload["title"].endswith("/3)")
+        for label in payload["components"]:
+            assert len(label["label"]) <= 45 and label["label"].endswith("…")
+            assert len(label["component"]["placeholder"]) <= 100
+        assert len(payload["custom_id"]) <= 100
+
+
+def test_selects_and_people_are_chosen_in_the_modal_long_lists_are_typed() -> None:
+    few = tuple(Choice(f"c{i}", f"Choice {i}") for i in range(3))
+    many = tuple(Choice(f"c{i}", f"Choice {i}") for i in range(30))
+    form = Form(
+        "x",
+        "T",
+        (
+            Field("few", "Few", FieldKind.SELECT, choices=few, initial="c1"),
+            Field("many", "Many", FieldKind.SELECT, choices=many),
+            Field("who", "Who", FieldKind.USER, initial="42"),
+            Field("when", "When", FieldKind.DATETIME, hint="2026-12-01 14:30 or +2d"),
+        ),
+        "Save",
+    )
+    draft = forms.Drafts(lambda: datetime.now(UTC)).open(form, ACTOR)
+    modal = forms.StepModal(draft, 0, 1, _never)
+    kinds = [c["component"]["type"] for c in modal.to_dict()["components"]]
+    assert kinds == [3, 4, 5, 4]  # string select, text, user select, text
+    few_select = modal.to_dict()["components"][0]["component"]
+    assert [o["value"] for o in few_select["options"] if o["default"]] == ["c1"]
+    assert modal.to_dict()["components"][2]["component"]["default_values"][0]["id"] == 42
+    assert forms._typed_choice(form.fields[1], "choice 17") == "c17"
+    assert forms._typed_choice(form.fields[1], "nonsense") == "nonsense"
+
+
+def test_drafts_expire_and_belong_to_one_person() -> None:
+    now = [datetime(2026, 11, 2, 9, 0, tzinfo=UTC)]
+    drafts = forms.Drafts(lambda: now[0])
+    draft = drafts.open(Form("x", "T", (), "Save"), ACTOR, token="7")
+    assert drafts.get("7", "2") is draft and drafts.get("7", "3") is None
+    assert draft.delivery_id == "discord-form:7"
+    now[0] += forms.DRAFT_TTL + timedelta(seconds=1)
+    assert drafts.get("7", "2") is None
+
+
+def test_messages_fit_discords_embed_and_component_limits() -> None:
+    message = Message(
+        text=LONG,
+        sections=tuple(
+            Section(title=f"Part {i}", body=LONG, fields=tuple((LONG, LONG) for _ in range(30)))
+            for i in range(3)
+        ),
+        buttons=tuple(Button(LONG, "complaint.details", str(i)) for i in range(30)),
+    )
+    sent = render.payload(message, "1456074443980800003")
+    embeds: list[discord.Embed] = sent["embeds"]
+    assert 1 <= len(embeds) <= 10 and sum(len(e) for e in embeds) <= 6000
+    assert all(len(e.fields) <= 25 and len(e.description or "") <= 4096 for e in embeds)
+    assert len(embeds[0].title or "") <= 256
+    view = sent["view"]
+    assert len(view.children) == 25
+    assert all(len(item.item.label) <= 80 for item in view.children)
+    assert all(len(item.custom_id) <= 100 for item in view.children)
+    render.release(view)
+
+
+def test_a_buttons_custom_id_carries_action_value_and_guild() -> None:
+    button = Button("Pause", "assessment.pause:12", "3")
+    assert render.action_id("99", button) == "cb|99|assessment.pause:12|3"
+    long_value = Button("Go", "a.b", "v" * 80)  # only fits without the guild
+    assert render.action_id("1456074443980800003", long_value) == "cb||a.b|" + "v" * 80
+    assert render.action_id("1", Button("Go", "a.b", "v" * 100)) is None
+
+
+def test_short_texts_are_plain_messages_and_peoples_text_is_escaped() -> None:
+    sent = render.payload(Message(text="Logged *now*"), "1")
+    assert sent["content"] == "Logged \\*now\\*" and sent["embeds"] == []
+
+
+def test_the_client_language_maps_to_ours() -> None:
+    assert locale_of(discord.Locale.hindi) == "hi"
+    assert locale_of(discord.Locale.british_english) == "en"
+    assert locale_of("fr") is None and locale_of(None) is None
+
+
+async def _never(*_args: object) -> None:
+    raise AssertionError("not submitted in these tests")
