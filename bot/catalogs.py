@@ -49,6 +49,8 @@ def update(locale: str, template: Catalog) -> Catalog:
         catalog = Catalog(locale=locale, domain=DOMAIN, project="carebot")
     catalog.update(template, no_fuzzy_matching=True)
     catalog.obsolete.clear()
+    catalog.fuzzy = False  # the header is ours, not a guess: it must be used
+    catalog.last_translator = catalog.language_team = "carebot translators"
     if locale == "en":
         for message in catalog:
             if message.id:
@@ -60,9 +62,7 @@ def update(locale: str, template: Catalog) -> Catalog:
 def main() -> None:
     template = extract()
     for locale in SUPPORTED_LOCALES:
-        if locale != "en" and not po_path(locale).exists():
-            continue  # other languages are added by translators, then kept up to date here
-        catalog = update(locale, template)
+        catalog = update(locale, template)  # new ids arrive untranslated, for translators
         po_path(locale).parent.mkdir(parents=True, exist_ok=True)
         with po_path(locale).open("wb") as handle:
             write_po(handle, catalog, width=100, sort_output=False, omit_header=False)

@@ -31,17 +31,18 @@ def goal_form(ctx: Context, goal: Goal | None = None) -> Form:
         title=t("Change goal {number}").format(number=goal.number) if goal else t("Add a goal"),
         submit_label=t("Save"),
         state={"number": str(goal.number)} if goal else {},
-        intro=t("A measurable target for one area of service, reported in the weekly digest."),
+        intro=t(
+            "A measurable target for one area of service, reported in the weekly digest. "
+            "Parameter: the hours of “resolved within N hours”, the category of complaints "
+            "received ({categories}), or the name of a figure you record."
+        ).format(categories=categories),
         fields=(
             Field("metric", t("What to measure"), FieldKind.SELECT, required=True, choices=metrics),
             Field(
                 "param",
                 t("Parameter"),
                 max_length=NAME_MAX,
-                hint=t(
-                    "Hours for “resolved within N hours”; a category for complaints received "
-                    "(empty: all; {categories}); the figure's name for a recorded figure"
-                ).format(categories=categories),
+                hint=t("Hours, a category (empty: all), or a recorded figure's name"),
             ),
             Field(
                 "comparison",

@@ -124,6 +124,21 @@ async def test_a_server_error_is_tried_again_later(
     assert len(world.asha.user.dm_channel.history()) == 1
 
 
+async def test_a_rate_limit_discord_py_gave_up_on_is_deferred_not_refused(
+    simcord_env: simcord.Env, world: World, core: CareBot
+) -> None:
+    deliverer = DiscordDeliverer(core, simcord_env.bot)
+    simcord_env.inject_error("POST", "/channels/*/messages", status=429, message="rate limited")
+    with pytest.raises(DeliveryDeferred):
+        await deliverer.deliver(
+            Outgoing(agent(world), Reply(posts=(Post(Message(text="Hi"), Audience.DM),)))
+        )
+    await deliverer.deliver(
+        Outgoing(agent(world), Reply(posts=(Post(Message(text="Hi again"), Audience.DM),)))
+    )
+    assert [m.content for m in world.asha.user.dm_channel.history()] == ["Hi again"]
+
+
 def test_the_deliverer_plug_in_needs_a_token(core: CareBot) -> None:
     assert factory(core.settings, core.db) is None
     configured = core.settings.model_copy(update={"discord_token": SecretStr("a-token")})

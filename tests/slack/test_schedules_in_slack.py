@@ -78,6 +78,7 @@ async def test_reminder_retention_check_and_digest_arrive_once_on_time(
         assert (await side.submit(view, {**ANSWERS, "follow_up_at": follow_up})).status == 200
         (card,) = await slack.wait_for("chat.postMessage")
         card_args = {**card.args, "ts": card.response["ts"]}
+        await slack.wait_for("chat.postEphemeral")  # the note comes after the card is remembered
 
         clock.advance(timedelta(days=2))
         start = len(slack.calls_to("chat.postMessage"))
