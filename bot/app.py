@@ -25,11 +25,12 @@ import bot.digest.handlers
 import bot.goals.handlers
 import bot.help
 import bot.home
+import bot.language
 import bot.retention.checks
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
 from bot.errors import InvalidForm, UserError
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, resolve_locale
 from bot.members import workspace_and_member, workspace_for
 from bot.router import router
 from bot.settings import Settings
@@ -147,7 +148,7 @@ class CareBot:
 
     async def context(self, session: AsyncSession, actor: Actor) -> Context:
         workspace, member = await workspace_and_member(session, actor, self.settings, self.clock)
-        locale = member.locale or actor.locale or workspace.locale
+        locale = resolve_locale(member.locale, actor.locale, workspace.locale)
         return Context(
             session=session,
             clock=self.clock,

@@ -7,6 +7,7 @@ the English catalog's translations are the ids themselves.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -62,7 +63,9 @@ def update(locale: str, template: Catalog) -> Catalog:
 def main() -> None:
     template = extract()
     for locale in SUPPORTED_LOCALES:
-        catalog = update(locale, template)  # new ids arrive untranslated, for translators
+        # A copy each: Babel's update shares the template's new messages with the catalog,
+        # and the English one fills them in.
+        catalog = update(locale, copy.deepcopy(template))  # new ids arrive untranslated
         po_path(locale).parent.mkdir(parents=True, exist_ok=True)
         with po_path(locale).open("wb") as handle:
             write_po(handle, catalog, width=100, sort_output=False, omit_header=False)

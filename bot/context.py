@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -48,6 +48,11 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def for_channel(self) -> Context:
+        """The same context speaking the workspace's language: channel posts (cards, digests)
+        are read by everyone there, whatever the person who acted prefers."""
+        return replace(self, t=Translator(self.workspace.locale, self.workspace.timezone))
 
     @property
     def zone(self) -> ZoneInfo:

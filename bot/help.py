@@ -25,7 +25,10 @@ async def help_command(ctx: Context, _text: str) -> Reply:
                 *goals_help(ctx).sections,
                 *digest_help(ctx).sections,
                 Section(
-                    body=t("/home — your open complaints and follow-ups due\n/help — this list")
+                    body=t(
+                        "/home — your open complaints and follow-ups due\n"
+                        "/language — the language carebot speaks to you\n/help — this list"
+                    )
                 ),
             ),
         )

@@ -33,6 +33,30 @@ SUPPORTED_LOCALES: tuple[str, ...] = ("en", "hi", "mr", "bn", "tl")
 Moment = datetime  # the type, by a name the Translator.datetime method does not hide
 
 
+# Platform language tags that name one of ours by another code (Filipino is Tagalog's standard).
+_ALIASES = {"fil": "tl"}
+
+
+def supported(tag: str | None) -> str | None:
+    """Our locale for a platform's language tag ("hi-IN", "en-US", "fil"), or None."""
+    if not tag:
+        return None
+    primary = tag.replace("_", "-").split("-")[0].lower()
+    primary = _ALIASES.get(primary, primary)
+    return primary if primary in SUPPORTED_LOCALES else None
+
+
+def resolve_locale(
+    preference: str | None, platform: str | None, workspace: str | None, default: str = "en"
+) -> str:
+    """A person's language: their own choice (/language), else their platform's language if
+    it is one of ours, else the workspace's, else English."""
+    for candidate in (preference, supported(platform), workspace, default):
+        if candidate in SUPPORTED_LOCALES:
+            return candidate
+    return "en"
+
+
 def N_(message: str) -> str:
     """Marks a string for extraction where it is defined; it is translated where it is shown."""
     return message

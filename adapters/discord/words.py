@@ -28,6 +28,7 @@ COMMANDS = {
     "digest": N_("The weekly digest: where and when it goes"),
     "help": N_("What carebot can do"),
     "home": N_("Your complaints and what needs your attention"),
+    "language": N_("The language carebot speaks to you"),
 }
 # The message context menu (Apps → Log as complaint), as Slack's message shortcut.
 FROM_MESSAGE = N_("Log as complaint")

@@ -17,6 +17,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
+from adapters.slack.locales import SlackLocales
 from adapters.slack.outbound import ChannelPacer, Sender
 from bot.app import CareBot
 from bot.context import Actor
@@ -26,7 +27,16 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 SHORTCUT = "log_as_complaint"
-COMMANDS = ("/complaint", "/help", "/home", "/assessment", "/goal", "/metric", "/digest")
+COMMANDS = (
+    "/complaint",
+    "/help",
+    "/home",
+    "/assessment",
+    "/goal",
+    "/metric",
+    "/digest",
+    "/language",
+)
 
 
 def _team(body: dict[str, Any], context: AsyncBoltContext) -> str:
@@ -65,6 +75,7 @@ class SlackListeners:
     def __init__(self, bot: CareBot, pacer: ChannelPacer) -> None:
         self.bot = bot
         self.pacer = pacer
+        self.locales = SlackLocales(bot.clock)
 
     def register(self, app: AsyncApp) -> None:
         for command in COMMANDS:
@@ -85,7 +96,7 @@ class SlackListeners:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        actor = actor_from(body, context)
+        actor = await self.locales.fill(actor_from(body, context), client)
         name = str(body.get("command", "")).lstrip("/")
         reply = await self.bot.command(actor, name, str(body.get("text") or ""))
         await self.render(reply, actor, client, body.get("trigger_id"), respond)
@@ -100,7 +111,7 @@ class SlackListeners:
     ) -> None:
         await ack()
         action = (body.get("actions") or [{}])[0]
-        actor = actor_from(body, context)
+        actor = await self.locales.fill(actor_from(body, context), client)
         name = blocks.action_name(str(action.get("action_id", "")))
         reply = await self.bot.action(actor, name, str(action.get("value") or ""))
         answer = respond if body.get("response_url") else None
@@ -110,7 +121,7 @@ class SlackListeners:
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         await ack()
-        actor = actor_from(body, context)
+        actor = await self.locales.fill(actor_from(body, context), client)
         text = str((body.get("message") or {}).get("text") or "")
         reply = await self.bot.action(actor, "complaint.from_message", text)
         await self.render(reply, actor, client, body.get("trigger_id"), None)
@@ -120,7 +131,7 @@ class SlackListeners:
     ) -> None:
         view = body.get("view") or {}
         state, channel = blocks.metadata(view)
-        actor = actor_from(body, context, channel)
+        actor = await self.locales.fill(actor_from(body, context, channel), client)
         reply = await self.bot.submit(
             actor,
             str(view.get("callback_id", "")),
@@ -143,7 +154,9 @@ class SlackListeners:
     ) -> None:
         if event.get("tab", "home") != "home":
             return
-        actor = actor_from({**body, "user_id": event.get("user")}, context)
+        actor = await self.locales.fill(
+            actor_from({**body, "user_id": event.get("user")}, context), client
+        )
         reply = await self.bot.command(actor, "home")
         if reply.posts:
             await self.sender(client, actor).call(

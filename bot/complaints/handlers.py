@@ -65,7 +65,11 @@ def changed(ctx: Context, complaint: Complaint, note: str) -> Reply:
     """After a change: the card is updated where it was posted, and the actor is told."""
     return Reply(
         posts=(
-            Post(views.card(ctx, complaint), Audience.CHANNEL, ctx.workspace.complaints_channel),
+            Post(
+                views.card(ctx.for_channel(), complaint),
+                Audience.CHANNEL,
+                ctx.workspace.complaints_channel,
+            ),
             Post(Message(text=note), Audience.ACTOR),
         )
     )

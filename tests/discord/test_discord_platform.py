@@ -112,6 +112,7 @@ async def test_the_scheduler_starts_once_the_bot_has_logged_in(core: CareBot) ->
             "goal",
             "help",
             "home",
+            "language",
             "metric",
         ]
     finally:

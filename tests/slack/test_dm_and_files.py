@@ -70,7 +70,8 @@ def dm(text: str, *, fresh: bool = False, files: tuple[Attachment, ...] = ()) ->
 
 
 def methods(slack: FakeSlack) -> list[str]:
-    return [c.method for c in slack.calls if c.method != "auth.test"]
+    """The calls that render a reply (not Bolt's auth.test, nor the person's language lookup)."""
+    return [c.method for c in slack.calls if c.method not in ("auth.test", "users.info")]
 
 
 def posted(slack: FakeSlack) -> list[CallRecord]:
