@@ -10,6 +10,7 @@ shards in DISCORD_SHARD_IDS; only the process holding shard 0 syncs the commands
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +41,14 @@ def intents() -> discord.Intents:
     return wanted
 
 
+def valid_name(text: str) -> bool:
+    """Discord's rule for a slash command's name: 1-32 letters (with their combining marks,
+    as in Devanagari), digits, - or _; no spaces (a context menu's name may have them)."""
+    return 0 < len(text) <= 32 and all(
+        c.isalnum() or c in "-_" or unicodedata.category(c).startswith("M") for c in text
+    )
+
+
 class CommandWords(app_commands.Translator):
     """Command and option descriptions in the member's client language, from our catalogs."""
 
@@ -47,6 +56,7 @@ class CommandWords(app_commands.Translator):
         app_commands.TranslationContextLocation.command_description,
         app_commands.TranslationContextLocation.parameter_description,
     )
+    NAMES = (app_commands.TranslationContextLocation.command_name,)
 
     async def translate(
         self,
@@ -55,10 +65,16 @@ class CommandWords(app_commands.Translator):
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
         ours = locale_of(locale)
-        if context.location not in self.DESCRIPTIONS or ours in (None, "en"):
+        wanted = self.DESCRIPTIONS + self.NAMES
+        if context.location not in wanted or ours in (None, "en"):
             return None
         text = Translator(ours)(string.message)
-        return text if text != string.message else None
+        if text == string.message:
+            return None
+        if context.location in self.NAMES and isinstance(context.data, app_commands.Command):
+            text = text.lower()
+            return text if valid_name(text) else None
+        return text
 
 
 async def _from_message(interaction: discord.Interaction, message: discord.Message) -> None:
@@ -74,7 +90,11 @@ def _command(name: str) -> app_commands.Command[Any, ..., None]:
     ) -> None:
         await handlers_of(interaction).on_command(interaction, name, text or "")
 
-    return app_commands.Command(name=name, description=words.COMMANDS[name], callback=run)
+    return app_commands.Command(
+        name=app_commands.locale_str(words.COMMAND_NAMES[name]),
+        description=words.COMMANDS[name],
+        callback=run,
+    )
 
 
 class Handlers:
@@ -182,7 +202,9 @@ class _CareBotMixin:
         for name in COMMANDS:
             self.tree.add_command(_command(name))
         self.tree.add_command(
-            app_commands.ContextMenu(name=words.FROM_MESSAGE, callback=_from_message)
+            app_commands.ContextMenu(
+                name=app_commands.locale_str(words.FROM_MESSAGE), callback=_from_message
+            )
         )
         shard_ids = self.settings.discord_shard_ids
         if not shard_ids or 0 in shard_ids:

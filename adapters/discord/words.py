@@ -30,6 +30,18 @@ COMMANDS = {
     "home": N_("Your complaints and what needs your attention"),
     "language": N_("The language carebot speaks to you"),
 }
+# Command names as a person types them, in the languages Discord offers (of ours: Hindi).
+# One lowercase word each: Discord allows letters of any script, no spaces.
+COMMAND_NAMES = {
+    "complaint": N_("complaint"),
+    "assessment": N_("assessment"),
+    "goal": N_("goal"),
+    "metric": N_("metric"),
+    "digest": N_("digest"),
+    "help": N_("help"),
+    "home": N_("home"),
+    "language": N_("language"),
+}
 # The message context menu (Apps → Log as complaint), as Slack's message shortcut.
 FROM_MESSAGE = N_("Log as complaint")
 TEXT_OPTION = N_("What to do, e.g. “list open”; empty to start")

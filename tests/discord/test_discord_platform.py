@@ -13,6 +13,7 @@ from sqlalchemy import select
 from adapters.discord.client import build_bot
 from bot.app import CareBot
 from bot.clock import ManualClock
+from bot.i18n import Translator
 from storage.db import Database
 from storage.models import Member
 from tests.discord.flows import STEP_1, World, ephemeral, fill, log_complaint, public, shown
@@ -117,3 +118,24 @@ async def test_the_scheduler_starts_once_the_bot_has_logged_in(core: CareBot) ->
         ]
     finally:
         await env.shutdown()
+
+
+async def test_command_names_and_descriptions_in_hindi_for_a_hindi_client() -> None:
+    from discord import app_commands
+
+    from adapters.discord.client import CommandWords, _command
+
+    words = CommandWords()
+    command = _command("complaint")
+    name = app_commands.TranslationContext(
+        app_commands.TranslationContextLocation.command_name, command
+    )
+    described = app_commands.TranslationContext(
+        app_commands.TranslationContextLocation.command_description, command
+    )
+    hindi = discord.Locale.hindi
+    assert await words.translate(command._locale_name, hindi, name) == "शिकायत"  # type: ignore[arg-type]
+    assert await words.translate(command._locale_description, hindi, described) == Translator("hi")(
+        "Log a complaint, or list, show and search them"
+    )
+    assert await words.translate(command._locale_name, discord.Locale.german, name) is None  # type: ignore[arg-type]
