@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import SUPPORTED_LOCALES, Translator
+from bot.language import NAMES
 from tests.slack.flows import log_complaint, open_form, shown
 from tests.slack.harness import SlackClientSide
 from tests.slack.test_assessment_in_slack import Manager, start
@@ -33,20 +34,21 @@ async def test_the_complaint_form_in_the_clients_language(
     )
 
 
-async def test_a_manager_who_chose_bengali_takes_the_whole_assessment_in_bengali(
-    user_side: SlackClientSide, slack: FakeSlack
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+async def test_a_manager_takes_the_whole_assessment_in_the_language_they_chose(
+    locale: str, user_side: SlackClientSide, slack: FakeSlack
 ) -> None:
-    response, _ = await user_side.command("bn", command="/language")
+    response, _ = await user_side.command(locale, command="/language")
     assert response.status == 200
     await slack.wait_for("response")
-    bn = Translator("bn", "UTC")
-    assert slack.responses[-1]["text"] == bn("carebot will speak {language} to you.").format(
-        language="বাংলা"
+    t = Translator(locale, "UTC")
+
+    assert slack.responses[-1]["text"] == t("carebot will speak {language} to you.").format(
+        language=NAMES[locale]
     )
     manager = Manager(user_side, await start(user_side))
-    assert bn("Customer-focused culture") in shown(manager.message)
+    assert t("Customer-focused culture") in shown(manager.message)
     for _ in range(25):
         message = await manager.press("4 ·")
-    assert bn("Your result: {total} of 35 · {band}").format(
-        total=bn.number(28), band=bn("Asset")
-    ) in shown(message)
+    result = t("Your result: {total} of 35 · {band}").format(total=t.number(28), band=t("Asset"))
+    assert result in shown(message)
