@@ -8,6 +8,7 @@ the person is shown, and no traceback reaches them.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
@@ -17,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import bot.admin
 import bot.assessment.handlers
 import bot.complaints.escalation
 import bot.complaints.handlers
@@ -26,12 +28,17 @@ import bot.goals.handlers
 import bot.help
 import bot.home
 import bot.language
+import bot.policy.handlers
+import bot.policy.training
+import bot.privacy.retention
 import bot.retention.checks
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
 from bot.errors import InvalidForm, UserError
 from bot.i18n import N_, Translator, resolve_locale
+from bot.logs import stack
 from bot.members import workspace_and_member, workspace_for
+from bot.metrics import ERROR, METRICS, OK, REFUSED, Metrics
 from bot.router import router
 from bot.settings import Settings
 from bot.ui import Audience, Reply
@@ -41,6 +48,8 @@ from storage.models import Delivery, PostedMessage
 log = logging.getLogger(__name__)
 
 UNKNOWN = N_("I don't know that. Type /help to see what I can do.")
+
+Handle = Callable[[Context], Awaitable[Reply]]
 
 
 async def first_delivery(ctx: Context, key: str) -> bool:
@@ -92,22 +101,32 @@ async def _recorded(ctx: Context, channel: str | None, error: str) -> Reply:
 
 
 class CareBot:
-    def __init__(self, db: Database, settings: Settings, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock or SystemClock()
+        self.metrics = metrics or METRICS
 
     async def command(self, actor: Actor, name: str, text: str = "") -> Reply:
-        handler = router.commands.get(name.lstrip("/").lower())
+        key = name.lstrip("/").lower()
+        handler = router.commands.get(key)
         if handler is None:
-            return Reply.text(Translator(actor.locale or self.settings.default_locale)(UNKNOWN))
-        return await self._run(actor, lambda ctx: handler(ctx, text.strip()))
+            return await self._event("command", "unknown", actor, None)
+        text = text.replace("\x00", "").strip()  # PostgreSQL's text cannot hold a NUL
+        return await self._event("command", key, actor, lambda ctx: handler(ctx, text))
 
     async def action(self, actor: Actor, action: str, value: str = "") -> Reply:
         handler = router.find_action(action)
         if handler is None:
-            return Reply.text(Translator(actor.locale or self.settings.default_locale)(UNKNOWN))
-        return await self._run(actor, lambda ctx: handler(ctx, action, value))
+            return await self._event("action", "unknown", actor, None)
+        name = action.split(":", 1)[0]  # what follows the ':' names a record, not the action
+        return await self._event("action", name, actor, lambda ctx: handler(ctx, action, value))
 
     async def submit(
         self,
@@ -120,18 +139,18 @@ class CareBot:
         """A filled form. `delivery_id` identifies the submission so a retry saves nothing twice."""
         handler = router.forms.get(form_id)
         if handler is None:
-            return Reply.text(Translator(actor.locale or self.settings.default_locale)(UNKNOWN))
+            return await self._event("submit", "unknown", actor, None)
 
         async def handle(ctx: Context) -> Reply:
             if delivery_id and not await first_delivery(ctx, delivery_id):
                 return Reply()  # handled already: a retry or a double click changes nothing
             return await handler(ctx, values, state or {}, delivery_id)
 
-        return await self._run(actor, handle)
+        return await self._event("submit", form_id, actor, handle)
 
     async def record_failure(self, actor: Actor, channel: str | None, error: str) -> None:
         """A post the platform refused for good, kept for the workspace's admins."""
-        await self._run(actor, lambda ctx: _recorded(ctx, channel, error))
+        await self._run(actor, lambda ctx: _recorded(ctx, channel, error), "failure", "record")
 
     async def remember_post(self, actor: Actor, ref: str, channel: str, message_id: str) -> None:
         async with self.db.transaction() as session:
@@ -159,22 +178,63 @@ class CareBot:
             retention_months=self.settings.retention_delay_months,
         )
 
-    async def _run(self, actor: Actor, handle: Callable[[Context], Awaitable[Reply]]) -> Reply:
-        t = Translator(actor.locale or self.settings.default_locale)
+    async def _event(self, kind: str, name: str, actor: Actor, handle: Handle | None) -> Reply:
+        """Every event, timed, counted by outcome and logged once (its name, never its data)."""
+        started = time.perf_counter()
+        if handle is None:
+            reply, outcome = Reply.text(self._t(actor)(UNKNOWN)), REFUSED
+        else:
+            reply, outcome = await self._run(actor, handle, kind, name)
+        seconds = time.perf_counter() - started
+        self.metrics.event(kind, outcome, seconds)
+        log.info(
+            "event %s %s: %s",
+            kind,
+            name,
+            outcome,
+            extra={
+                "event": name,
+                "kind": kind,
+                "platform": actor.platform,
+                "outcome": outcome,
+                "duration": round(seconds, 6),
+            },
+        )
+        return reply
+
+    def _t(self, actor: Actor) -> Translator:
+        return Translator(actor.locale or self.settings.default_locale)
+
+    async def _run(self, actor: Actor, handle: Handle, kind: str, name: str) -> tuple[Reply, str]:
+        """One event in one transaction: its reply, and whether it was ok, refused or an error."""
+        t = self._t(actor)
         try:
             async with self.db.transaction() as session:
                 ctx = await self.context(session, actor)
                 t = ctx.t
-                return await with_posted(ctx, await handle(ctx))
+                return await with_posted(ctx, await handle(ctx)), OK
         except InvalidForm as refused:
-            return Reply(errors=refused.errors)
+            return Reply(errors=refused.errors), REFUSED
         except UserError as error:
-            return Reply.text(error.message(t))
-        except Exception:
+            return Reply.text(error.message(t)), REFUSED
+        except Exception as exc:
             error_id = uuid.uuid4().hex[:8]
-            log.exception("unexpected error %s handling an event from %s", error_id, actor.platform)
-            return Reply.text(
-                t(
-                    "Something went wrong on our side; nothing was saved. Error id: {error_id}"
-                ).format(error_id=error_id)
+            # Not log.exception: an exception's message can quote the customer's data.
+            log.error(
+                "unexpected error %s handling %s %s from %s: %s",
+                error_id,
+                kind,
+                name,
+                actor.platform,
+                type(exc).__name__,
+                extra={
+                    "error_id": error_id,
+                    "event": name,
+                    "kind": kind,
+                    "platform": actor.platform,
+                    "error": type(exc).__name__,
+                    "stack": stack(exc),
+                },
             )
+            message = t("Something went wrong on our side; nothing was saved. Error id: {error_id}")
+            return Reply.text(message.format(error_id=error_id)), ERROR

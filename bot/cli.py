@@ -11,7 +11,12 @@ from importlib.metadata import entry_points
 
 from pydantic import ValidationError
 
+from bot.errors import UserError
 from bot.export import export_complaints
+from bot.i18n import Translator
+from bot.logs import configure
+from bot.policy import document as policy_document
+from bot.privacy.cli import customer_command
 from bot.settings import Settings
 from scheduler.commands import list_jobs, run_due
 from storage.db import Database
@@ -54,9 +59,19 @@ def parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     export = commands.add_parser("export", help="write the complaint log to standard output")
-    export.add_argument("what", choices=["complaints"])
-    export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    export.add_argument("what", choices=["complaints", "policy"])
+    export.add_argument(
+        "--format", choices=["csv", "jsonl", "md"], help="csv or jsonl (complaints), md (policy)"
+    )
     export.add_argument("--since", type=_since, help="only complaints received on or after DATE")
+    export.add_argument("--workspace", help="the policy's workspace as PLATFORM:ID")
+    customer = commands.add_parser(
+        "customer", help="one customer's data: export it (JSON) or erase it (audited)"
+    )
+    customer.add_argument("action", choices=["export", "erase"])
+    customer.add_argument("who", metavar="PHONE-OR-NAME", help="phone number or full name")
+    customer.add_argument("--workspace", required=True, help="PLATFORM:ID, e.g. slack:T0123ABCD")
+    customer.add_argument("--yes", action="store_true", help="erase without asking again")
     jobs = commands.add_parser("jobs", help="scheduled work: what is due next, run it now")
     jobs_actions = jobs.add_subparsers(dest="jobs_action", required=True)
     jobs_actions.add_parser("list", help="the 50 pending jobs due soonest")
@@ -86,6 +101,20 @@ async def _export(settings: Settings, fmt: str, since: datetime | None) -> int:
     return 0
 
 
+async def _export_policy(settings: Settings, workspace: str | None) -> int:
+    db = Database(settings.database_url)
+    try:
+        await upgrade(db.engine)
+        text = await policy_document.export(db, settings, workspace)
+    except UserError as error:
+        print(f"carebot: {error.message(Translator(settings.default_locale))}", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    sys.stdout.write(text)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -95,18 +124,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     command = args.command or "run"
     if command == "run":
-        return load_adapter(settings.platform())(settings)
+        return load_adapter(settings.platform())(settings)  # each adapter configures logging
     if command == "shell":
         return load_adapter("console")(settings)
+    configure(settings)  # to standard error: standard output is the command's own
     if command == "db":
         asyncio.run(_upgrade(settings))
         print("database is up to date", file=sys.stderr)
         return 0
+    if command == "customer":
+        return asyncio.run(
+            customer_command(
+                settings, args.action, args.who, args.workspace, args.yes, sys.stdout, sys.stderr
+            )
+        )
     if command == "jobs":
         if args.jobs_action == "list":
             return asyncio.run(list_jobs(settings, sys.stdout))
         return asyncio.run(run_due(settings, sys.stdout, args.at))
-    return asyncio.run(_export(settings, args.format, args.since))
+    if args.what == "policy":
+        return asyncio.run(_export_policy(settings, args.workspace))
+    return asyncio.run(_export(settings, args.format or "csv", args.since))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,16 @@ class Role(StrEnum):
     MANAGER = "manager"
     ADMIN = "admin"
 
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    def at_least(self, other: Role | None) -> bool:
+        return other is None or self.rank >= other.rank
+
+
+_RANKS = {Role.AGENT: 0, Role.MANAGER: 1, Role.ADMIN: 2}
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -30,8 +40,13 @@ class Actor:
     display_name: str
     channel_id: str | None = None
     is_dm: bool = False
-    # A role the platform vouches for (e.g. a Slack workspace admin); stored roles win otherwise.
+    # The least role the platform vouches for (a Slack workspace admin, Discord's Administrator
+    # or Manage Server): a floor, never a ceiling, so roles set with /carebot role survive.
     platform_role: Role | None = None
+    # The platform named this person's role just now (None then means no floor) and it is kept
+    # as their floor; False (a Discord DM, a failed Slack lookup, the shell) leaves it as it was.
+    # Where the platform names roles, nobody becomes admin by being the first to use carebot.
+    platform_knows_roles: bool = False
     locale: str | None = None
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from bot.admin import help_message as admin_help
 from bot.assessment.handlers import help_message as assessment_help
 from bot.complaints.handlers import help_message
 from bot.context import Context, Role
 from bot.digest.handlers import help_message as digest_help
 from bot.goals.handlers import help_message as goals_help
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
+from bot.policy.handlers import help_message as policy_help
+from bot.roles import ROLE_LABELS
 from bot.router import router
 from bot.ui import Message, Reply, Section
 
@@ -24,6 +27,8 @@ async def help_command(ctx: Context, _text: str) -> Reply:
                 *assessment_help(ctx).sections,
                 *goals_help(ctx).sections,
                 *digest_help(ctx).sections,
+                *policy_help(ctx).sections,
+                *admin_help(ctx).sections,
                 Section(
                     body=t(
                         "/home — your open complaints and follow-ups due\n"
@@ -33,9 +38,6 @@ async def help_command(ctx: Context, _text: str) -> Reply:
             ),
         )
     )
-
-
-ROLE_LABELS = {Role.AGENT: N_("agent"), Role.MANAGER: N_("manager"), Role.ADMIN: N_("admin")}
 
 
 class ShellWords:

@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from bot.complaints import service, views
 from bot.context import Context, Role
+from bot.policy import service as policy
+from bot.policy.content import SECTIONS
 from bot.router import router
 from bot.ui import Button, ButtonStyle, Message, Reply, Section
 from storage.models import DeliveryFailure
@@ -35,6 +37,7 @@ async def home(ctx: Context) -> Message:
             body="\n".join(views.line(c, t) for c in due) or t("Nothing due in the next day."),
         ),
     ]
+    sections.append(await policy_summary(ctx))
     if ctx.role is Role.ADMIN:
         failures = (
             await ctx.session.scalars(
@@ -59,8 +62,22 @@ async def home(ctx: Context) -> Message:
         buttons=(
             Button(t("Log a complaint"), "complaint.new", "", ButtonStyle.PRIMARY),
             *(Button(f"#{c.number}", "complaint.details", str(c.number)) for c in mine[:5]),
+            Button(t("Policy"), "policy.overview"),
+            Button(t("Policy document"), "policy.document"),
         ),
     )
+
+
+async def policy_summary(ctx: Context) -> Section:
+    """The team's policy at a glance: how far it is, and its vision statement if written."""
+    t = ctx.t
+    rows = await policy.states(ctx)
+    final = sum(1 for s in SECTIONS if policy.is_final(rows.get(s.code)))
+    vision = policy.current(await policy.entries(ctx, "vision")).get(("vision", "statement"))
+    lines = [t("{final} of {total} sections final").format(final=final, total=len(SECTIONS))]
+    if vision is not None:
+        lines.append(vision.text)
+    return Section(title=t("Customer service policy"), body="\n".join(lines))
 
 
 async def record_failure(ctx: Context, *, channel: str | None, error: str) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.categories import DEFAULT_CATEGORIES
 from bot.clock import Clock
 from bot.context import Actor, Role
+from bot.privacy.planning import plan_for
 from bot.settings import Settings
 from storage.models import Member, Workspace
 
@@ -37,7 +38,9 @@ async def workspace_for(
         async with session.begin_nested():
             session.add(workspace)
     except IntegrityError:  # another delivery created it a moment ago
-        workspace = (await session.scalars(query)).one()
+        return (await session.scalars(query)).one()
+    if settings.personal_data_retention_days is not None:
+        await plan_for(session, workspace.id, clock.now())
     return workspace
 
 
@@ -69,24 +72,40 @@ async def workspace_and_member(
         return workspace, await _new_member(session, workspace, actor, clock)
     if actor.display_name and member.display_name != actor.display_name:
         member.display_name = actor.display_name
-    if actor.platform_role is not None and member.role != actor.platform_role.value:
-        member.role = actor.platform_role.value  # the platform's word on roles wins
+    apply_floor(member, actor)
     return workspace, member
+
+
+def apply_floor(member: Member, actor: Actor) -> None:
+    """The platform's role is a floor: it raises the stored role, never lowers it (an admin's
+    /carebot role stands), and is kept so a change below it can be refused."""
+    floor = actor.platform_role
+    if actor.platform_knows_roles:
+        known = floor.value if floor is not None else None
+        if member.platform_role != known:
+            member.platform_role = known
+    if floor is not None and not Role(member.role).at_least(floor):
+        member.role = floor.value
 
 
 async def _new_member(
     session: AsyncSession, workspace: Workspace, actor: Actor, clock: Clock
 ) -> Member:
-    """A member seen for the first time; the workspace's first member is its admin."""
-    count = await session.scalar(
-        select(func.count()).select_from(Member).where(Member.workspace_id == workspace.id)
-    )
-    role = actor.platform_role or (Role.ADMIN if not count else Role.AGENT)
+    """A member seen for the first time. Where the platform cannot name admins (the shell), the
+    workspace's first member is its admin; elsewhere the platform's admins are."""
+    floor = actor.platform_role
+    role = floor or Role.AGENT
+    if not actor.platform_knows_roles and floor is None:
+        count = await session.scalar(
+            select(func.count()).select_from(Member).where(Member.workspace_id == workspace.id)
+        )
+        role = Role.ADMIN if not count else Role.AGENT
     member = Member(
         workspace_id=workspace.id,
         external_id=actor.user_id,
         display_name=actor.display_name,
         role=role.value,
+        platform_role=floor.value if floor is not None and actor.platform_knows_roles else None,
         created_at=clock.now(),
     )
     try:
@@ -100,6 +119,7 @@ async def _new_member(
                 )
             )
         ).one()
+        apply_floor(member, actor)
     return member
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     )
     default_currency: str = Field(default="INR", description="ISO 4217 code for compensation.")
     log_level: str = Field(default="INFO")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as text (a terminal) or JSON (a log collector)."
+    )
     files_dir: str = Field(
         default="carebot-files", description="Folder where the shell saves charts it is sent."
     )
@@ -85,6 +88,12 @@ class Settings(BaseSettings):
     digest_grace_hours: int = Field(
         default=24, ge=0, description="A digest missed by more than this is skipped, not sent late."
     )
+    # Customers' personal data (bot/privacy/retention.py); None keeps it for as long as the log.
+    personal_data_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Days after resolution when a complaint's customer data is anonymised.",
+    )
 
     @field_validator("default_timezone")
     @classmethod
@@ -126,6 +135,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_currency(cls, value: str) -> str:
         return value.upper()
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     def platform(self) -> str:
         """The adapter `carebot run` starts: the first platform with credentials, else the shell."""

@@ -185,7 +185,12 @@ def parse_datetime(raw: str, zone: ZoneInfo, now: datetime) -> datetime:
         parsed = datetime.combine(parsed.date(), DEFAULT_TIME_OF_DAY)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 moved out of the calendar by its offset
+        raise invalid(
+            N_("Enter a date and time like 2026-12-01 14:30, or +2d for two days.")
+        ) from None
 
 
 def not_in_past(value: datetime, now: datetime) -> datetime:

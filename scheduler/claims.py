@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnClause, CursorResult, String, literal_column, select, tuple_, update
+from sqlalchemy import (
+    ColumnClause,
+    CursorResult,
+    String,
+    func,
+    literal_column,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Job
@@ -80,3 +89,11 @@ async def settle(session: AsyncSession, claims: Sequence[Claim], **values: Any) 
     )
     assert isinstance(result, CursorResult)
     return result.rowcount
+
+
+async def due_count(session: AsyncSession, now: datetime) -> int:
+    """Pending jobs due at `now` (the queue of due work), counted on ix_jobs_pending_due."""
+    count = await session.scalar(
+        select(func.count()).select_from(Job).where(Job.state == PENDING, Job.due_at <= now)
+    )
+    return int(count or 0)

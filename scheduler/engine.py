@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, ManualClock
+from bot.metrics import METRICS, Metrics
 from bot.scheduled import (
     JOB_KINDS,
     Deliverer,
@@ -58,6 +60,7 @@ class _Task:
     outcome: Outcome | None = None  # decided; else it goes on to delivery and transaction B
     undeliverable: str | None = None  # the platform, when it has no deliverer
     kind: JobKind | None = None
+    job_kind: str = "unknown"  # the job's kind by name, for the metrics: known once loaded
     platform: str = ""
     outgoing: tuple[Outgoing, ...] = ()
     problem: Exception | None = None  # why the messages did not go out
@@ -66,17 +69,19 @@ class _Task:
 class _KindError(Exception):
     """A kind's prepare or finish raised: its batch is redone one job per transaction."""
 
-    def __init__(self, stage: str, claim: Claim) -> None:
+    def __init__(self, stage: str, claim: Claim, kind: str = "unknown") -> None:
         super().__init__(stage)
         self.stage = stage
         self.claim = claim
+        self.kind = kind
 
 
 class _LostClaim(Exception):
     """A job changed hands between the check and the update: roll back what we wrote."""
 
 
-Notes = list[tuple[int, str, tuple[object, ...]]]  # log lines, written once committed
+# Log lines (level, format, arguments, extras), written once committed.
+Notes = list[tuple[int, str, tuple[object, ...], dict[str, object]]]
 
 
 class Engine:
@@ -86,11 +91,13 @@ class Engine:
         settings: Settings,
         clock: Clock,
         deliverers: Mapping[str, Deliverer],
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
         self.deliverers = deliverers
+        self.metrics = metrics or METRICS
         # Real seconds a tick's deliveries may take: a hung platform call must not outlive the
         # lease (the job would be claimed again) nor hold the tick, and with it every next one.
         self.delivery_budget = float(settings.job_lease_seconds)
@@ -100,6 +107,7 @@ class Engine:
         said that time (jobs then see that time too)."""
         clock: Clock = self.clock if now is None else ManualClock(now)
         at = clock.now()
+        started = time.perf_counter()
         lease = timedelta(seconds=self.settings.job_lease_seconds)
         async with self.db.transaction() as session:
             claims = await claim_due(session, now=at, lease=lease, limit=limit)
@@ -112,10 +120,12 @@ class Engine:
         deliveries: list[asyncio.Task[None]] = []
         gate = asyncio.Semaphore(PREPARING)
         deadline = asyncio.get_running_loop().time() + self.delivery_budget
+        seen: list[_Task] = []  # every claim's task, each with its outcome once the tick ends
 
         async def prepare(batch: Sequence[Claim]) -> None:
             async with gate:
                 tasks = await self._prepare(batch, clock)
+            seen.extend(tasks)
             for task in tasks:
                 if task.outcome is not None:
                     report.add(task.outcome)
@@ -131,16 +141,17 @@ class Engine:
         await asyncio.gather(*deliveries)
         ended.put_nowait(None)
         await finisher
-        log.info(
-            "scheduler.tick claimed=%d sent=%d empty=%d retried=%d failed=%d skipped=%d",
-            report.claimed,
-            report.sent,
-            report.empty,
-            report.retried,
-            report.failed,
-            report.skipped,
-        )
+        self._observe(seen, report, time.perf_counter() - started)
         return report
+
+    def _observe(self, tasks: Sequence[_Task], report: TickReport, seconds: float) -> None:
+        """The tick's metrics, by job kind and outcome, and its one log line."""
+        for task in tasks:
+            self.metrics.job(task.job_kind, (task.outcome or Outcome.SKIPPED).value)
+        self.metrics.tick_seconds.observe(seconds)
+        counts = {"claimed": report.claimed} | {o.value: getattr(report, o.value) for o in Outcome}
+        extra = {"event": "scheduler.tick", **counts, "duration": round(seconds, 6)}
+        log.info("scheduler.tick %s", " ".join(f"{k}={v}" for k, v in counts.items()), extra=extra)
 
     # --- transaction A ---------------------------------------------------------------------
 
@@ -167,9 +178,9 @@ class Engine:
         except _LostClaim:
             return [_Task(claim, Outcome.SKIPPED)]
         except _KindError as error:
-            _log_error("scheduler.prepare_error", claim, "prepare", error.__cause__)
+            _log_error("scheduler.prepare_error", claim, "prepare", error.__cause__, error.kind)
             reason = f"prepare: {type(error.__cause__).__name__}"
-            return [_Task(claim, problem=DeliveryDeferred(reason))]
+            return [_Task(claim, problem=DeliveryDeferred(reason), job_kind=error.kind)]
 
     async def _prepare_in(
         self, session: AsyncSession, claims: Sequence[Claim], clock: Clock, notes: Notes
@@ -185,6 +196,7 @@ class Engine:
                 continue
             job, workspace = owned[claim.job_id]
             kind = JOB_KINDS.get(job.kind)
+            task.job_kind = job.kind
             if workspace.platform not in self.deliverers:
                 # Left pending: due again when the lease ends, and reported by the tick.
                 task.outcome, task.undeliverable = Outcome.SKIPPED, workspace.platform
@@ -192,16 +204,16 @@ class Engine:
                 task.outcome = Outcome.FAILED
                 error = f"unknown job kind {job.kind!r}"[:ERROR_LEN]
                 settles.add(claim, state="failed", last_error=error)
-                notes.append(
-                    (logging.ERROR, "scheduler.job_failed job=%d error=unknown_kind", (job.id,))
-                )
+                line = "scheduler.job_failed job=%d error=unknown_kind"
+                extra = _extra("scheduler.job_failed", job.id, job.kind, error="unknown_kind")
+                notes.append((logging.ERROR, line, (job.id,), extra))
             else:
                 try:
                     context = JobContext(session, job, workspace, self.settings, clock)
                     outgoing = tuple(await kind.prepare(context))
                     await session.flush()  # the kind's own writes fail here, as its error
                 except Exception as exc:
-                    raise _KindError("prepare", claim) from exc
+                    raise _KindError("prepare", claim, job.kind) from exc
                 if outgoing:
                     task.kind, task.platform, task.outgoing = kind, workspace.platform, outgoing
                 else:
@@ -221,7 +233,8 @@ class Engine:
         ended: asyncio.Queue[_Task | None],
     ) -> None:
         if clock.now() >= lease_end:  # a slow tick: the job may be someone else's already
-            log.warning("scheduler.lease_expired job=%d", task.claim.job_id)
+            extra = _extra("scheduler.lease_expired", task.claim.job_id, task.job_kind)
+            log.warning("scheduler.lease_expired job=%d", task.claim.job_id, extra=extra)
             task.outcome = Outcome.SKIPPED
         else:
             try:
@@ -249,7 +262,9 @@ class Engine:
             for task in tasks:
                 if task.outcome is not None:
                     report.add(task.outcome)
-            for outcome in await self._settle([t for t in tasks if t.outcome is None], clock):
+            unsettled = [task for task in tasks if task.outcome is None]
+            for task, outcome in zip(unsettled, await self._settle(unsettled, clock), strict=True):
+                task.outcome = outcome
                 report.add(outcome)
 
     async def _settle(
@@ -275,10 +290,12 @@ class Engine:
         try:
             return await self._settle([task], clock, alone=True)
         except _LostClaim:
-            log.warning("scheduler.lost_claim job=%d", task.claim.job_id)
+            extra = _extra("scheduler.lost_claim", task.claim.job_id, task.job_kind)
+            log.warning("scheduler.lost_claim job=%d", task.claim.job_id, extra=extra)
             return [Outcome.SKIPPED]
         except _KindError as error:  # delivered but not recorded: retried, maybe said twice
-            _log_error("scheduler.finish_error", task.claim, "finish", error.__cause__)
+            claim, cause = task.claim, error.__cause__
+            _log_error("scheduler.finish_error", claim, "finish", cause, task.job_kind)
             task.problem = DeliveryDeferred(f"finish: {type(error.__cause__).__name__}")
             return await self._settle_alone(task, clock)
 
@@ -291,7 +308,10 @@ class Engine:
         for task in tasks:
             claim, problem = task.claim, task.problem
             if claim.job_id not in owned:
-                notes.append((logging.WARNING, "scheduler.lost_claim job=%d", (claim.job_id,)))
+                extra = _extra("scheduler.lost_claim", claim.job_id, task.job_kind)
+                notes.append(
+                    (logging.WARNING, "scheduler.lost_claim job=%d", (claim.job_id,), extra)
+                )
                 outcomes.append(Outcome.SKIPPED)
                 continue
             job, workspace = owned[claim.job_id]
@@ -304,7 +324,7 @@ class Engine:
                         raise ValueError("a naive re-arm time")
                     await session.flush()  # the kind's own writes fail here, as its error
                 except Exception as exc:
-                    raise _KindError("finish", claim) from exc
+                    raise _KindError("finish", claim, job.kind) from exc
                 if rearm is None:
                     settles.add(claim, state="done", done_at=now, attempts=0, last_error=None)
                 else:
@@ -316,7 +336,8 @@ class Engine:
                 )
                 await record_failure(session, job.workspace_id, problem.channel, problem.error, now)
                 line = "scheduler.job_failed job=%d kind=%s error=refused:%s"
-                notes.append((logging.ERROR, line, (job.id, job.kind, problem.error)))
+                extra = _extra("scheduler.job_failed", job.id, job.kind, error="refused")
+                notes.append((logging.ERROR, line, (job.id, job.kind, problem.error), extra))
                 outcomes.append(Outcome.FAILED)
             else:
                 outcomes.append(self._defer(job, claim, problem, now, settles, notes))
@@ -340,12 +361,14 @@ class Engine:
         if attempts >= self.settings.job_max_attempts:
             settles.add(claim, state="failed", attempts=attempts, last_error=error)
             line = "scheduler.job_failed job=%d kind=%s attempts=%d error=out_of_attempts"
-            notes.append((logging.ERROR, line, (job.id, job.kind, attempts)))
+            extra = _extra("scheduler.job_failed", job.id, job.kind, error="out_of_attempts")
+            notes.append((logging.ERROR, line, (job.id, job.kind, attempts), extra))
             return Outcome.FAILED
         due = now + backoff(attempts, retry_after)
         settles.add(claim, attempts=attempts, due_at=due, last_error=error)
         line = "scheduler.job_deferred job=%d kind=%s attempts=%d due=%s"
-        notes.append((logging.WARNING, line, (job.id, job.kind, attempts, due.isoformat())))
+        extra = _extra("scheduler.job_deferred", job.id, job.kind, attempts=attempts)
+        notes.append((logging.WARNING, line, (job.id, job.kind, attempts, due.isoformat()), extra))
         return Outcome.RETRIED
 
 
@@ -392,14 +415,23 @@ def _batches(claims: Sequence[Claim]) -> Iterator[Sequence[Claim]]:
 
 
 def _emit(notes: Notes) -> None:
-    for level, line, args in notes:
-        log.log(level, line, *args)
+    for level, line, args, extra in notes:
+        log.log(level, line, *args, extra=extra)
 
 
-def _log_error(event: str, claim: Claim, stage: str, exc: BaseException | None) -> None:
+def _extra(event: str, job_id: int, kind: str, **more: object) -> dict[str, object]:
+    """A job's line's structured fields (for LOG_FORMAT=json)."""
+    return {"event": event, "job_id": job_id, "kind": kind, **more}
+
+
+def _log_error(
+    event: str, claim: Claim, stage: str, exc: BaseException | None, kind: str = "unknown"
+) -> None:
     # The exception's message can quote personal data (a name in a failed lookup); the stack
     # says where it happened without it.
     stack = "".join(traceback.format_tb(exc.__traceback__)) if exc is not None else ""
+    error = type(exc).__name__
+    extra = _extra(event, claim.job_id, kind, stage=stage, error=error)
     log.error(
-        "%s job=%d stage=%s error=%s\n%s", event, claim.job_id, stage, type(exc).__name__, stack
+        "%s job=%d stage=%s error=%s\n%s", event, claim.job_id, stage, error, stack, extra=extra
     )

@@ -79,6 +79,8 @@ class Member(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16), default="agent")
+    # The least role the platform vouches for (Slack admin, Discord permissions), as last seen.
+    platform_role: Mapped[str | None] = mapped_column(String(16))
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
 
@@ -94,6 +96,14 @@ class Complaint(Base):
         # The digest's period queries: new and resolved complaints of one workspace.
         Index("ix_complaints_workspace_received", "workspace_id", "received_at"),
         Index("ix_complaints_workspace_resolved", "workspace_id", "resolved_at"),
+        # Retention's daily look for personal data past its time: erased rows drop out of it.
+        Index(
+            "ix_complaints_workspace_resolved_not_erased",
+            "workspace_id",
+            "resolved_at",
+            sqlite_where=text("erased_at IS NULL"),
+            postgresql_where=text("erased_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,6 +140,8 @@ class Complaint(Base):
     updated_at: Mapped[datetime]
     # Set once when managers were told (open too long, or compensation above the limit).
     escalated_at: Mapped[datetime | None]
+    # When the customer's name, address and phone were anonymised (on request, or by retention).
+    erased_at: Mapped[datetime | None]
 
     received_by: Mapped[Member] = relationship(foreign_keys=[received_by_id], lazy="joined")
     assigned_to: Mapped[Member | None] = relationship(foreign_keys=[assigned_to_id], lazy="joined")
@@ -221,12 +233,13 @@ class AuditEvent(Base):
     complaint_id: Mapped[int | None] = mapped_column(
         ForeignKey("complaints.id", ondelete="CASCADE")
     )
-    actor_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    # None when no member acted: the CLI (the operator is named in `changes`), the scheduler.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     action: Mapped[str] = mapped_column(String(32))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime]
 
-    actor: Mapped[Member] = relationship(lazy="joined")
+    actor: Mapped[Member | None] = relationship(lazy="joined")
 
 
 class Assessment(Base):
@@ -387,3 +400,55 @@ class MetricValue(Base):
     on: Mapped[date] = mapped_column(Date)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     at: Mapped[datetime]
+
+
+class PolicyEntry(Base):
+    """One answer to one prompt of the policy workbook, as someone wrote it. Rows are never
+    changed: each save adds the items that changed under the section's next version, so
+    every version of the policy stays readable and comparable."""
+
+    __tablename__ = "policy_entries"
+    __table_args__ = (
+        Index("ix_policy_entries_workspace_section", "workspace_id", "section", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(32))
+    item: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    at: Mapped[datetime]
+
+    by: Mapped[Member] = relationship(lazy="joined")
+
+
+class PolicySection(Base):
+    """Where a workbook section stands: its latest version, and the version a manager
+    marked final (a later change leaves it unfinal until marked again)."""
+
+    __tablename__ = "policy_sections"
+    __table_args__ = (UniqueConstraint("workspace_id", "section"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    final_version: Mapped[int | None] = mapped_column(Integer)
+    final_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    final_at: Mapped[datetime | None]
+
+
+class TrainingSession(Base):
+    """A training meeting from the workbook's plan; the team is reminded the day before."""
+
+    __tablename__ = "training_sessions"
+    __table_args__ = (Index("ix_training_sessions_workspace_at", "workspace_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))  # kickoff|session
+    at: Mapped[datetime]
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]

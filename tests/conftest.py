@@ -7,6 +7,7 @@ parallel runs never meet; each test starts from empty tables.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -20,6 +21,7 @@ from sqlalchemy.engine import make_url
 from bot.app import CareBot
 from bot.clock import ManualClock
 from bot.context import Actor, Role
+from bot.logs import CHATTY
 from bot.settings import Settings
 from storage.db import Database
 from storage.migrate import upgrade
@@ -123,3 +125,19 @@ def bob() -> Actor:
 @pytest.fixture
 def meera() -> Actor:
     return person("Meera", Role.MANAGER)
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored() -> Iterator[None]:
+    """`bot.logs.configure` (run by entry points under test) changes the process's logging:
+    each test gets back the handlers and levels it started with."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    libraries = {name: logging.getLogger(name).level for name in CHATTY}
+    yield
+    for handler in [h for h in root.handlers if h.get_name() == "carebot" and h not in handlers]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
+    for name, was in libraries.items():
+        logging.getLogger(name).setLevel(was)

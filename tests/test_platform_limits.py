@@ -14,6 +14,7 @@ from bot.app import CareBot
 from bot.clock import ManualClock
 from bot.context import Actor, Role
 from bot.i18n import SUPPORTED_LOCALES
+from bot.policy.content import SECTIONS
 from bot.ui import Button, Form, Reply
 from storage.db import Database
 from tests.factories import log_complaint
@@ -72,6 +73,10 @@ async def test_every_form_and_button_fits_in_every_language(
     replies.append(await carebot.command(asha, "complaint", "show 1"))
     replies.append(await carebot.command(asha, "home", ""))
     replies.append(await carebot.command(asha, "goal", "add"))
+    replies.append(await carebot.command(asha, "policy", ""))
+    for section in SECTIONS:  # each workbook section's form and its buttons
+        replies.append(await carebot.action(asha, f"policy.write:{section.code}", ""))
+        replies.append(await carebot.action(asha, f"policy.section:{section.code}", ""))
     question = await carebot.command(asha, "assessment", "")
     replies.append(question)
     answer = next(b for p in question.posts for b in p.message.buttons)
@@ -88,6 +93,7 @@ async def test_every_form_and_button_fits_in_every_language(
     replies += [o.reply for o in await prepare(db, settings, clock, "retention:1")]
     check = next(b for r in replies[-1:] for p in r.posts for b in p.message.buttons)
     replies.append(await carebot.action(asha, check.action, check.value))
+    replies.append(await carebot.command(asha, "carebot", "customer erase 98765 43210"))
 
     forms, buttons = forms_and_buttons(replies)
     assert len(forms) >= 8 and len(buttons) >= 20  # the walk reached what it should

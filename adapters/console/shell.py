@@ -21,6 +21,7 @@ from bot.clock import OffsetClock
 from bot.context import Actor, Role
 from bot.help import ShellWords
 from bot.i18n import Translator
+from bot.logs import configure
 from bot.runtime import open_database
 from bot.scheduled import Outgoing
 from bot.settings import Settings
@@ -260,5 +261,5 @@ async def main(settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = s
 
 
 def run(settings: Settings) -> int:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    configure(settings, level=logging.WARNING)  # the terminal is the conversation: warnings only
     return asyncio.run(main(settings))

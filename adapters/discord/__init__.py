@@ -8,7 +8,9 @@ import logging
 
 from adapters.discord.client import build_bot
 from adapters.discord.deliver import DiscordDeliverer
+from adapters.health import serve_http
 from bot.app import CareBot
+from bot.logs import configure
 from bot.runtime import open_database
 from bot.settings import Settings
 from scheduler.engine import Engine
@@ -34,22 +36,24 @@ async def serve(settings: Settings) -> None:
 
     bot = build_bot(core, settings, on_login=start_scheduler)
     deliverer = DiscordDeliverer(core, bot)
+    # The gateway needs no HTTP server: one of our own for /healthz and /metrics.
+    server = await serve_http(db, settings.host, settings.port)
     try:
         async with bot:
-            log.info("carebot on Discord")
+            log.info("carebot on Discord", extra={"platform": "discord"})
             try:
                 await bot.start(settings.discord_token.get_secret_value())
             finally:  # the tick in progress ends while the bot's session is still open
                 if runner is not None:
                     await runner.stop(grace=10)
     finally:
+        if server is not None:
+            await server.cleanup()
         await db.dispose()
 
 
 def run(settings: Settings) -> int:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure(settings)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         asyncio.run(serve(settings))
     return 0

@@ -6,10 +6,11 @@ workspace_id is the guild's id. Interactions in a DM carry no guild, so:
 - a slash command typed in the bot's DM uses the guild where that person last acted since
   the bot started (kept here in memory), else the bot's only guild; failing both, the person
   is asked to use the command in a server channel once.
-Roles come from the member's permissions where they act: Administrator → admin, Manage
-Server → manager, anyone else → agent (with DISCORD_SUPPORT_ROLE set, only that role's
-members; others are refused). In DMs there are no permissions: the role stored when the
-person last acted in the server applies.
+Roles: the member's permissions where they act are a floor: Administrator → admin, Manage
+Server → at least manager, anyone else → no floor, so a role an admin set with /carebot role
+stands (new people are agents). With DISCORD_SUPPORT_ROLE set, only that role's members (and
+managers and admins) may act; others are refused. In DMs there are no permissions: the stored
+role applies.
 """
 
 from __future__ import annotations
@@ -42,17 +43,22 @@ def locale_of(locale: discord.Locale | str | None) -> str | None:
     return base if base in SUPPORTED_LOCALES else None
 
 
-def role_of(
-    permissions: discord.Permissions, member: discord.Member, support_role: str | None
-) -> Role | None:
-    """The role Discord vouches for; None when a support role is required and missing."""
+def role_of(permissions: discord.Permissions) -> Role | None:
+    """The least role Discord vouches for; None for everyone else (no floor)."""
     if permissions.administrator:
         return Role.ADMIN
     if permissions.manage_guild:
         return Role.MANAGER
-    if support_role is None or any(role.name == support_role for role in member.roles):
-        return Role.AGENT
     return None
+
+
+def allowed(
+    permissions: discord.Permissions, member: discord.Member, support_role: str | None
+) -> bool:
+    """Without a support role everyone may act; with one, its members, managers and admins."""
+    if support_role is None or role_of(permissions) is not None:
+        return True
+    return any(role.name == support_role for role in member.roles)
 
 
 class Places:
@@ -84,8 +90,7 @@ class Places:
         locale = locale_of(interaction.locale)
         channel = str(interaction.channel_id) if interaction.channel_id else None
         if interaction.guild_id is not None and isinstance(user, discord.Member):
-            role = role_of(interaction.permissions, user, self.support_role)
-            if role is None:
+            if not allowed(interaction.permissions, user, self.support_role):
                 text = Translator(locale or "en")(words.SUPPORT_ONLY)
                 raise Refused(text.format(role=self.support_role))
             self.remember(user.id, interaction.guild_id)
@@ -96,7 +101,8 @@ class Places:
                 display_name=user.display_name,
                 channel_id=channel,
                 is_dm=False,
-                platform_role=role,
+                platform_role=role_of(interaction.permissions),
+                platform_knows_roles=True,
                 locale=locale,
             )
         guild_id = int(workspace) if workspace else self.guild_for(user.id)

@@ -29,6 +29,8 @@ COMMANDS = {
     "help": N_("What carebot can do"),
     "home": N_("Your complaints and what needs your attention"),
     "language": N_("The language carebot speaks to you"),
+    "carebot": N_("People's roles, and customers' privacy requests"),
+    "policy": N_("Write the customer service policy together"),
 }
 # Command names as a person types them, in the languages Discord offers (of ours: Hindi).
 # One lowercase word each: Discord allows letters of any script, no spaces.
@@ -41,6 +43,8 @@ COMMAND_NAMES = {
     "help": N_("help"),
     "home": N_("home"),
     "language": N_("language"),
+    "carebot": N_("carebot"),
+    "policy": N_("policy"),
 }
 # The message context menu (Apps → Log as complaint), as Slack's message shortcut.
 FROM_MESSAGE = N_("Log as complaint")

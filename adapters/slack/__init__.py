@@ -9,10 +9,12 @@ import logging
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
+from adapters.health import serve_http
 from adapters.slack.app import build_app, web_app
 from adapters.slack.deliver import SlackDeliverer
 from adapters.slack.outbound import ChannelPacer
 from bot.app import CareBot
+from bot.logs import configure
 from bot.runtime import open_database
 from bot.settings import Settings
 from scheduler.engine import Engine
@@ -30,26 +32,34 @@ async def serve(settings: Settings) -> None:
     deliverers = {"slack": SlackDeliverer(bot, settings, db, pacer)}
     runner = Runner(Engine(db, settings, bot.clock, deliverers))
     runner.start()
+    server: web.AppRunner | None = None
     try:
         if settings.slack_app_token is not None:
             handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
-            log.info("carebot on Slack, Socket Mode")
+            # No HTTP server of Slack's in Socket Mode: one of our own for /healthz, /metrics.
+            server = await serve_http(db, settings.host, settings.port)
+            log.info("carebot on Slack, Socket Mode", extra={"platform": "slack"})
             await handler.start_async()
             return
         server = web.AppRunner(web_app(app, db, settings.port))
         await server.setup()
         await web.TCPSite(server, settings.host, settings.port).start()
-        log.info("carebot on Slack, HTTP mode on %s:%s", settings.host, settings.port)
+        log.info(
+            "carebot on Slack, HTTP mode on %s:%s",
+            settings.host,
+            settings.port,
+            extra={"platform": "slack"},
+        )
         await asyncio.Event().wait()  # until the process is stopped
     finally:
         await runner.stop(grace=10)
+        if server is not None:
+            await server.cleanup()
         await db.dispose()
 
 
 def run(settings: Settings) -> int:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure(settings)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         asyncio.run(serve(settings))
     return 0

@@ -11,11 +11,13 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-from sqlalchemy import text
 
+from adapters.health import add_routes
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.outbound import ChannelPacer, web_client
+from adapters.slack.shapes import refuse_malformed
 from bot.app import CareBot
+from bot.metrics import Metrics
 from bot.settings import Settings
 from storage.db import Database
 
@@ -63,17 +65,11 @@ def build_app(
     return app
 
 
-def web_app(app: AsyncApp, db: Database, port: int) -> web.Application:
-    """Bolt's aiohttp routes (events, and the OAuth install pages) plus a health check."""
+def web_app(
+    app: AsyncApp, db: Database, port: int, metrics: Metrics | None = None
+) -> web.Application:
+    """Bolt's aiohttp routes (events, and the OAuth install pages), /healthz and /metrics."""
     application = app.server(port=port, path=EVENTS_PATH).web_app
-
-    async def healthz(_request: web.Request) -> web.Response:
-        try:
-            async with db.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception as exc:
-            return web.json_response({"ok": False, "database": type(exc).__name__}, status=503)
-        return web.json_response({"ok": True, "database": "ok"})
-
-    application.router.add_get("/healthz", healthz)
+    application.middlewares.append(refuse_malformed(EVENTS_PATH))  # 400, not Bolt's 500
+    add_routes(application, db, metrics)
     return application

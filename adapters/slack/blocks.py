@@ -201,7 +201,10 @@ def _value(element: Mapping[str, Any]) -> str | None:
         return str(option["value"]) if "value" in option else None
     if kind == "datetimepicker":
         stamp = element.get("selected_date_time")
-        return datetime.fromtimestamp(int(stamp), UTC).isoformat() if stamp else None
+        try:
+            return datetime.fromtimestamp(int(stamp), UTC).isoformat() if stamp else None
+        except (OverflowError, OSError, ValueError):  # no time: the core says it is wrong
+            return str(stamp)
     if kind == "users_select":
         user = element.get("selected_user")
         return str(user) if user else None

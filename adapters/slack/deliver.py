@@ -9,6 +9,7 @@ the scheduler retries the one and records the other.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -70,12 +71,21 @@ class SlackDeliverer:
                 outgoing.reply, outgoing.actor, client, None, None, sender=sender
             )
         except SlackApiError as exc:  # not permanent, and slack_sdk's retries gave up
-            raise DeliveryDeferred(str(exc.response.get("error", "slack_error"))) from None
+            error = str(exc.response.get("error", "slack_error"))
+            raise DeliveryDeferred(error, _retry_after(exc)) from None
         except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryDeferred(type(exc).__name__) from None
         if refused:
             channel, error = refused[0]
             raise DeliveryRefused(error, channel)
+
+
+def _retry_after(exc: SlackApiError) -> timedelta | None:
+    """How long Slack asked to wait (a 429's Retry-After): the scheduler's backoff is no shorter."""
+    headers = exc.response.headers or {}
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    value = value[0] if isinstance(value, list) and value else value
+    return timedelta(seconds=int(value)) if str(value).isdecimal() else None
 
 
 def factory(settings: Settings, db: Database) -> SlackDeliverer | None:

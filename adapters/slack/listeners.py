@@ -17,8 +17,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
-from adapters.slack.locales import SlackLocales
 from adapters.slack.outbound import ChannelPacer, Sender
+from adapters.slack.profiles import SlackProfiles
 from bot.app import CareBot
 from bot.context import Actor
 from bot.ui import Audience, Message, Post, Reply
@@ -36,6 +36,8 @@ COMMANDS = (
     "/metric",
     "/digest",
     "/language",
+    "/carebot",
+    "/policy",
 )
 
 
@@ -75,7 +77,7 @@ class SlackListeners:
     def __init__(self, bot: CareBot, pacer: ChannelPacer) -> None:
         self.bot = bot
         self.pacer = pacer
-        self.locales = SlackLocales(bot.clock)
+        self.profiles = SlackProfiles(bot.clock)  # locale and admin role, from users.info
 
     def register(self, app: AsyncApp) -> None:
         for command in COMMANDS:
@@ -96,10 +98,10 @@ class SlackListeners:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        actor = await self.locales.fill(actor_from(body, context), client)
+        actor = await self.profiles.fill(actor_from(body, context), client)
         name = str(body.get("command", "")).lstrip("/")
         reply = await self.bot.command(actor, name, str(body.get("text") or ""))
-        await self.render(reply, actor, client, body.get("trigger_id"), respond)
+        await self.after_ack(reply, actor, client, body.get("trigger_id"), respond)
 
     async def on_action(
         self,
@@ -111,27 +113,27 @@ class SlackListeners:
     ) -> None:
         await ack()
         action = (body.get("actions") or [{}])[0]
-        actor = await self.locales.fill(actor_from(body, context), client)
+        actor = await self.profiles.fill(actor_from(body, context), client)
         name = blocks.action_name(str(action.get("action_id", "")))
         reply = await self.bot.action(actor, name, str(action.get("value") or ""))
         answer = respond if body.get("response_url") else None
-        await self.render(reply, actor, client, body.get("trigger_id"), answer)
+        await self.after_ack(reply, actor, client, body.get("trigger_id"), answer)
 
     async def on_shortcut(
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         await ack()
-        actor = await self.locales.fill(actor_from(body, context), client)
+        actor = await self.profiles.fill(actor_from(body, context), client)
         text = str((body.get("message") or {}).get("text") or "")
         reply = await self.bot.action(actor, "complaint.from_message", text)
-        await self.render(reply, actor, client, body.get("trigger_id"), None)
+        await self.after_ack(reply, actor, client, body.get("trigger_id"), None)
 
     async def on_submission(
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         view = body.get("view") or {}
         state, channel = blocks.metadata(view)
-        actor = await self.locales.fill(actor_from(body, context, channel), client)
+        actor = await self.profiles.fill(actor_from(body, context, channel), client)
         reply = await self.bot.submit(
             actor,
             str(view.get("callback_id", "")),
@@ -143,7 +145,7 @@ class SlackListeners:
             await ack(response_action="errors", errors=self.inline_errors(view, reply))
             return
         await ack()
-        await self.render(reply, actor, client, None, None)
+        await self.after_ack(reply, actor, client, None, None)
 
     async def on_home(
         self,
@@ -154,7 +156,7 @@ class SlackListeners:
     ) -> None:
         if event.get("tab", "home") != "home":
             return
-        actor = await self.locales.fill(
+        actor = await self.profiles.fill(
             actor_from({**body, "user_id": event.get("user")}, context), client
         )
         reply = await self.bot.command(actor, "home")
@@ -177,6 +179,22 @@ class SlackListeners:
             target = name if name in block_ids else (block_ids[0] if block_ids else name)
             errors[target] = blocks.fit(text, 150) if target not in errors else errors[target]
         return errors
+
+    async def after_ack(
+        self,
+        reply: Reply,
+        actor: Actor,
+        client: AsyncWebClient,
+        trigger_id: str | None,
+        respond: AsyncRespond | None,
+    ) -> None:
+        """Renders a reply once the event is acknowledged. A post Slack failed (5xx, timeout)
+        is logged here, never raised: Bolt takes an ack back when the listener raises before
+        its 10 ms poll saw it, and Slack would hear 404 after 3 s for an event we handled."""
+        try:
+            await self.render(reply, actor, client, trigger_id, respond)
+        except Exception:
+            log.exception("slack.reply_failed platform=%s", PLATFORM)
 
     def sender(self, client: AsyncWebClient, actor: Actor) -> Sender:
         async def failed(channel: str | None, error: str) -> None:

@@ -68,6 +68,8 @@ def _ids(action: str, value: str) -> tuple[int, int, int | None]:
     """(run id, position, score) from `assessment.answer:RUN` and `POSITION[:SCORE]`."""
     try:
         run_id = int(action.partition(":")[2])
+        if not 0 < run_id < 2**31:  # no run has that id, and the database could not say so
+            raise ValueError(run_id)
         position, _, score = value.partition(":")
         return run_id, int(position), int(score) if score else None
     except ValueError:

@@ -125,7 +125,7 @@ async def escalation_command(ctx: Context, rest: str) -> Reply:
     if what:
         require_manager(ctx)
     if what == "hours":
-        if not value.isdigit() or not 1 <= int(value) <= HOURS_MAX:
+        if not value.isdecimal() or not 1 <= int(value) <= HOURS_MAX:
             raise UserError(
                 N_("Give a number of hours, for example: /complaint escalation hours 48")
             )

@@ -56,7 +56,7 @@ def validate(
 
 def parse_number(text: str) -> int:
     digits = text.strip().lstrip("#")
-    if not digits.isdigit() or len(digits) > 9:
+    if not digits.isdecimal() or len(digits) > 9:
         raise UserError(N_("Give a complaint number, for example: /complaint show 42"))
     return int(digits)
 
@@ -162,7 +162,7 @@ def _category_code(ctx: Context, name: str) -> str:
 async def show(ctx: Context, number: int) -> Reply:
     complaint = await service.get(ctx, number=number)
     personal = service.can_see_personal_data(ctx, complaint)
-    if personal:
+    if personal and complaint.erased_at is None:
         service.audit(ctx, "viewed_personal_data", complaint)
     message = views.details(
         ctx,
@@ -181,6 +181,9 @@ async def search_command(ctx: Context, query: str) -> Reply:
         raise UserError(N_("Type at least two characters of a name, or a phone number."))
     phone = phone_or_none(query, ctx.workspace.phone_region)
     found = await service.search(ctx, name=None if phone else query, phone=phone)
+    for complaint in found:  # the results show these customers' names
+        if complaint.erased_at is None and service.can_see_personal_data(ctx, complaint):
+            service.audit(ctx, "viewed_personal_data", complaint, via="search")
     return Reply.say(views.search_results(ctx, found))
 
 

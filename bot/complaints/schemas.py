@@ -33,6 +33,7 @@ TEXT_MAX = 1000
 STEP_MAX = 500
 COMPENSATION_TEXT_MAX = 300
 NOTE_MAX = 1000
+PERSON_MAX = 64  # a platform's user id, as Member.external_id holds it
 
 
 class SolutionMode(StrEnum):
@@ -127,6 +128,11 @@ class ComplaintIn(_Compensation):
     @classmethod
     def _address(cls, v: str | None) -> str | None:
         return _text(v, ADDRESS_MAX)
+
+    @field_validator("received_by")
+    @classmethod
+    def _received_by(cls, v: str | None) -> str | None:
+        return check_length(v, PERSON_MAX)
 
     @field_validator("customer_phone")
     @classmethod
@@ -263,4 +269,4 @@ class AssignIn(_Form):
     @field_validator("assignee")
     @classmethod
     def _assignee(cls, v: str | None) -> str:
-        return require(v)
+        return require(check_length(v, PERSON_MAX))

@@ -183,11 +183,12 @@ async def assign(ctx: Context, *, complaint: Complaint, assignee_external_id: st
 
 
 async def _scheduled_follow_ups(ctx: Context, complaint: Complaint) -> Sequence[FollowUp]:
+    # Locked (PostgreSQL): of two clicks at once, the second waits and then finds none left.
     return (
         await ctx.session.scalars(
-            select(FollowUp).where(
-                FollowUp.complaint_id == complaint.id, FollowUp.state == "scheduled"
-            )
+            select(FollowUp)
+            .where(FollowUp.complaint_id == complaint.id, FollowUp.state == "scheduled")
+            .with_for_update()
         )
     ).all()
 

@@ -119,7 +119,9 @@ def details(
     """Everything about one complaint, for the person who asked (shown only to them)."""
     t = ctx.t
     customer: tuple[tuple[str, str], ...]
-    if personal:
+    if complaint.erased_at is not None:
+        customer = ((t("Erased"), t.datetime(complaint.erased_at)),)
+    elif personal:
         customer = (
             (t("Name"), complaint.customer_name),
             (
@@ -184,7 +186,8 @@ def details(
             Section(
                 title=t("History"),
                 body="\n".join(
-                    f"{t.datetime(e.at)} · {e.actor.display_name} · {event_label(e.action, t)}"
+                    f"{t.datetime(e.at)} · {e.actor.display_name if e.actor else 'carebot'} · "
+                    f"{event_label(e.action, t)}"
                     for e in events
                 ),
             )

@@ -32,7 +32,7 @@ def require_manager(ctx: Context) -> None:
 
 def parse_number(text: str) -> int:
     digits = text.strip().lstrip("#")
-    if not digits.isdigit() or len(digits) > 9:
+    if not digits.isdecimal() or len(digits) > 9:
         raise UserError(N_("Give a goal number, for example: /goal edit 2"))
     return int(digits)
 

@@ -200,7 +200,7 @@ class RetentionPrompt:
 async def _check(ctx: Context, raw: str) -> tuple[RetentionCheck, Complaint]:
     check = (
         await ctx.session.get(RetentionCheck, int(raw), with_for_update=True)
-        if raw.isdigit()
+        if raw.isdecimal() and len(raw) <= 9  # an id the database's integer can hold
         else None
     )
     if check is None or check.workspace_id != ctx.workspace.id:

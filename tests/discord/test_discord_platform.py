@@ -108,6 +108,7 @@ async def test_the_scheduler_starts_once_the_bot_has_logged_in(core: CareBot) ->
         assert sorted(c.name for c in bot.tree.get_commands()) == [
             "Log as complaint",  # the message context menu
             "assessment",
+            "carebot",
             "complaint",
             "digest",
             "goal",
@@ -115,6 +116,7 @@ async def test_the_scheduler_starts_once_the_bot_has_logged_in(core: CareBot) ->
             "home",
             "language",
             "metric",
+            "policy",
         ]
     finally:
         await env.shutdown()

@@ -16,7 +16,7 @@ from tests.slack_fake import FakeSlack
 @pytest.fixture
 async def slack() -> AsyncIterator[FakeSlack]:
     async with FakeSlack() as fake:
-        fake.add_user("U1", name="asha")
+        fake.add_user("U1", name="asha", is_admin=True)  # a workspace admin: carebot's admin
         fake.add_user("U2", name="bob")
         yield fake
 

@@ -144,6 +144,7 @@ class FakeSlack:
         self._offset = 0.0
         self._ids = itertools.count(1)
         self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
+        self._delays: defaultdict[str, deque[float]] = defaultdict(deque)
         self._triggers: dict[str, _Trigger] = {}
         self._oauth_codes: dict[str, str] = {}
         self._dms: dict[str, str] = {}
@@ -323,6 +324,11 @@ class FakeSlack:
         """The next call to `method` answers with HTTP `status` (5xx), once."""
         self._faults[method].append(_Fault("server_error", status=status))
 
+    def delay_next(self, method: str, seconds: float) -> None:
+        """The next call to `method` is answered `seconds` late, once, and then as usual: past
+        the client's timeout, the caller gives up while Slack still did what it was asked."""
+        self._delays[method].append(seconds)
+
     # --- HTTP --------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -335,6 +341,8 @@ class FakeSlack:
         record = CallRecord(method, args, request.method, token, self.now())
         self.calls.append(record)
         headers: dict[str, str]
+        if self._delays[method]:
+            await asyncio.sleep(self._delays[method].popleft())
         if malformed is not None:
             status, body, headers = 200, malformed.body(), {}
         else:

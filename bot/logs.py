@@ -1,0 +1,177 @@
+"""Logging for every entry point: text for a terminal, JSON lines for a log collector.
+
+`configure(settings)` is called once by each entry point (`carebot run` on every platform, the
+shell, `carebot jobs`, `db`, `export`). Every line goes through `Redact`, which blanks anything
+shaped like a Slack or Discord token, the secrets of the settings themselves, a database
+password and an OAuth code. Customer data is kept out at the source: the core and the scheduler
+log names of things (event, job kind, error type, stack frames), never values people typed nor
+exception messages, which can quote them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import traceback
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from pydantic import SecretStr
+
+from bot.settings import Settings
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+MASK = "[redacted]"
+
+# Slack tokens (bot xoxb-, user xoxp-, app config xoxa-/xoxe-, refresh xoxr-, app-level xapp-),
+# Discord bot tokens (base64 user id . timestamp . HMAC), a password in a database URL, and
+# the one-time code and state of Slack's OAuth redirect (in aiohttp's access log).
+PATTERNS = (
+    (re.compile(r"\bxox[a-z]-[A-Za-z0-9-]+"), MASK),
+    (re.compile(r"\bxapp-[A-Za-z0-9-]+"), MASK),
+    (re.compile(r"\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}"), MASK),
+    (re.compile(r"(://[^:/@\s]+:)[^@\s/]+@"), rf"\1{MASK}@"),
+    (re.compile(r"([?&](?:code|state)=)[^&\s\"]+"), rf"\1{MASK}"),
+)
+
+# Libraries that log request payloads or SQL parameters (with the customer's data) at DEBUG:
+# LOG_LEVEL=DEBUG is for carebot's own loggers; these keep to INFO and above.
+CHATTY = ("aiosqlite", "asyncpg", "sqlalchemy", "slack_bolt", "slack_sdk", "discord", "aiohttp")
+
+# Attributes every LogRecord has: anything else on a record came in through `extra=`.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+def _redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    for pattern, replacement in PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class Redact(logging.Filter):
+    """Blanks secrets in the message, the string extras, and the traceback of a record."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        # Longest first, so a secret containing another is blanked whole.
+        self.secrets = sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        return _redact(text, self.secrets)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # arguments that do not fit: logging reports it when it emits
+            message = str(record.msg)
+        record.msg, record.args = self.redact(message), None
+        for key, value in extras(record).items():
+            if isinstance(value, str):
+                setattr(record, key, self.redact(value))
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+def extras(record: logging.LogRecord) -> dict[str, Any]:
+    return {k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (UTC, ISO 8601), level, logger, message, then the extras."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in extras(record).items():
+            line.setdefault(key, value)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack_info"] = self.formatStack(record.stack_info)
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    """The classic line, with the extras appended as key=value."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        line = super().formatMessage(record)
+        found = extras(record)
+        stack = found.pop("stack", None)
+        if found:
+            line += " " + " ".join(f"{key}={value}" for key, value in found.items())
+        return f"{line}\n{stack}" if stack else line
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """The values of every secret setting (SecretStr), to be blanked wherever they appear."""
+    found = []
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            found.append(value.get_secret_value())
+    return found
+
+
+def configure(
+    settings: Settings, *, level: str | int | None = None, stream: TextIO | None = None
+) -> logging.Handler:
+    """Sends every logger's records to standard error (or `stream`), in LOG_FORMAT, redacted.
+
+    `level` overrides LOG_LEVEL (the shell shows warnings only). Calling it again replaces the
+    handler it installed before; other handlers (a test's capture) are left alone.
+    """
+    chosen = level if level is not None else settings.log_level.upper()
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
+    handler.addFilter(Redact(secrets_of(settings)))
+    handler.set_name("carebot")
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == "carebot"]:
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
+    root.setLevel(chosen)
+    for name in CHATTY:
+        library = logging.getLogger(name)
+        if library.getEffectiveLevel() < logging.INFO:
+            library.setLevel(logging.INFO)
+    return handler
+
+
+def stack(exc: BaseException) -> str:
+    """Where an exception (and what caused it) happened, naming only types: an exception's
+    message can quote what a person typed (a customer's name, a failed INSERT's values)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    parts = [
+        "Traceback (most recent call last):\n"
+        + "".join(traceback.format_tb(error.__traceback__))
+        + f"{type(error).__module__}.{type(error).__qualname__}"
+        for error in reversed(chain)
+    ]
+    return "\nwhich caused:\n".join(parts)

@@ -1,0 +1,1 @@
+"""Customers' personal data: export, erasure on request, anonymisation after a retention period."""

@@ -1,0 +1,116 @@
+"""`/carebot customer export|erase PHONE-OR-NAME`: admins answer a customer's request for their
+data, or to be forgotten. Both answer only the admin, and both are audited."""
+
+from __future__ import annotations
+
+from bot.complaints import service
+from bot.context import Context
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.privacy import customers
+from bot.privacy.customers import Customer
+from bot.privacy.document import document, to_json
+from bot.roles import require_admin
+from bot.router import router
+from bot.ui import Attachment, Button, ButtonStyle, Message, Reply, Section
+from storage.models import Complaint
+
+ERASE = "privacy.erase"
+USAGE = N_("Use /carebot customer export PHONE-OR-NAME, or /carebot customer erase PHONE-OR-NAME.")
+
+
+async def customer_command(ctx: Context, rest: str) -> Reply:
+    verb, _, typed = rest.partition(" ")
+    verb = verb.lower()
+    if verb not in ("export", "erase") or not typed.strip():
+        raise UserError(USAGE)
+    require_admin(ctx)
+    customer = customers.identify(typed, ctx.workspace.phone_region)
+    found = await customers.find(ctx.session, ctx.workspace.id, customer)
+    if not found:
+        return Reply.text(ctx.t("No complaint of this customer was found."))
+    if verb == "export":
+        return await _export(ctx, customer, found)
+    return _confirm(ctx, customer, found)
+
+
+async def _export(ctx: Context, customer: Customer, found: list[Complaint]) -> Reply:
+    t, now = ctx.t, ctx.now()
+    doc = await document(ctx.session, ctx.workspace, customer, found, now)
+    customers.record(
+        ctx.session,
+        ctx.workspace.id,
+        ctx.member.id,
+        "customer_exported",
+        now,
+        found,
+        matched_by=customer.matched_by,
+    )
+    # The file's name says nothing about whom it is about: chat apps list files by name.
+    attachment = Attachment(
+        filename=f"customer-{now:%Y%m%d-%H%M%S}.json",
+        title=t("Customer data"),
+        content=to_json(doc).encode(),
+        mime="application/json",
+    )
+    return Reply.say(
+        Message(
+            text=t("Complaints exported: {count}.").format(count=len(found)),
+            sections=(
+                Section(body=t("The file holds the customer's personal data: keep it safe.")),
+            ),
+            files=(attachment,),
+        )
+    )
+
+
+def _confirm(ctx: Context, customer: Customer, found: list[Complaint]) -> Reply:
+    """Nothing is erased before the admin presses the button. The button names the customer
+    by one of their complaints (a phone or a long name would not fit in Discord's ids)."""
+    t = ctx.t
+    numbers = ", ".join(f"#{c.number}" for c in found)
+    value = f"{customer.matched_by[0]}:{found[0].number}"
+    return Reply.say(
+        Message(
+            text=t("Erase this customer's personal data?"),
+            sections=(
+                Section(
+                    body=t(
+                        "Complaints {numbers}: the name, phone number and address are removed "
+                        "for good; counts, categories, dates and compensation stay. This cannot "
+                        "be undone."
+                    ).format(numbers=numbers)
+                ),
+            ),
+            buttons=(Button(t("Erase"), ERASE, value, ButtonStyle.DANGER),),
+        )
+    )
+
+
+@router.action(ERASE)
+async def erase_action(ctx: Context, _action: str, value: str) -> Reply:
+    require_admin(ctx)
+    by, _, number = value.partition(":")
+    if by not in ("p", "n") or not number.isdigit():
+        raise UserError(USAGE)
+    complaint = await service.get(ctx, number=int(number))
+    if complaint.erased_at is not None:  # a second press, or someone was quicker
+        return Reply.text(ctx.t("This customer's personal data is erased already."))
+    if by == "p" and complaint.customer_phone:
+        customer = Customer(phone=complaint.customer_phone)
+    else:
+        customer = Customer(name=complaint.customer_name)
+    found = await customers.find(ctx.session, ctx.workspace.id, customer)
+    now = ctx.now()
+    count = await customers.erase(ctx.session, ctx.workspace.id, found, now)
+    customers.record(
+        ctx.session,
+        ctx.workspace.id,
+        ctx.member.id,
+        "customer_erased",
+        now,
+        found,
+        matched_by=customer.matched_by,
+    )
+    note = ctx.t("The customer's personal data is erased. Complaints: {count}.")
+    return Reply.text(note.format(count=count))
