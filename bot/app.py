@@ -153,17 +153,25 @@ class CareBot:
         await self._run(actor, lambda ctx: _recorded(ctx, channel, error), "failure", "record")
 
     async def remember_post(self, actor: Actor, ref: str, channel: str, message_id: str) -> None:
+        # One upsert: two events posting the same message at once (a click right after the
+        # post) both succeed, and the last one is where it is edited from then on.
         async with self.db.transaction() as session:
             workspace = await workspace_for(session, actor, self.settings, self.clock)
-            row = await session.scalar(
-                select(PostedMessage).where(
-                    PostedMessage.workspace_id == workspace.id, PostedMessage.ref == ref
+            dialect = session.get_bind().dialect.name
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            row = insert(PostedMessage).values(
+                workspace_id=workspace.id,
+                ref=ref,
+                channel=channel,
+                message_id=message_id,
+                at=self.clock.now(),
+            )
+            await session.execute(
+                row.on_conflict_do_update(
+                    index_elements=["workspace_id", "ref"],
+                    set_={"channel": channel, "message_id": message_id, "at": self.clock.now()},
                 )
             )
-            if row is None:
-                row = PostedMessage(workspace_id=workspace.id, ref=ref, channel="", message_id="")
-                session.add(row)
-            row.channel, row.message_id, row.at = channel, message_id, self.clock.now()
 
     async def context(self, session: AsyncSession, actor: Actor) -> Context:
         workspace, member = await workspace_and_member(session, actor, self.settings, self.clock)

@@ -24,6 +24,7 @@ MESSAGE_BLOCKS_MAX = 50
 VIEW_BLOCKS_MAX = 100
 INPUT_MAX = 3000
 ACTION_SUFFIX = "#"  # action ids are made unique per message as "<action>#<n>"
+CHANNEL_MAX = 64  # a channel id, as carebot stores it
 
 
 def fit(text: str, limit: int) -> str:
@@ -190,7 +191,8 @@ def metadata(view: Mapping[str, Any]) -> tuple[dict[str, str], str | None]:
     if not isinstance(data, dict):
         return {}, None
     state = data.get("state") if isinstance(data.get("state"), dict) else {}
-    channel = data.get("channel") if isinstance(data.get("channel"), str) else None
+    channel = data.get("channel")
+    channel = channel if isinstance(channel, str) and 0 < len(channel) <= CHANNEL_MAX else None
     return {str(k): str(v) for k, v in (state or {}).items()}, channel
 
 

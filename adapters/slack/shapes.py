@@ -31,8 +31,10 @@ def _is(value: Any, kind: type) -> bool:
 
 
 def _strings(mapping: dict[str, Any], keys: tuple[str, ...], limit: int | None = None) -> bool:
+    """Strings where there are values; with a limit, ids and names: that short, and no NUL."""
     return all(
-        _is(v := mapping.get(key), str) and (limit is None or v is None or len(v) <= limit)
+        _is(v := mapping.get(key), str)
+        and (limit is None or v is None or (len(v) <= limit and "\x00" not in v))
         for key in keys
     )
 
@@ -48,7 +50,7 @@ def _texts(mapping: dict[str, Any]) -> bool:
 
 def _named(value: Any) -> bool:
     if isinstance(value, str):
-        return len(value) <= ID_MAX
+        return len(value) <= ID_MAX and "\x00" not in value
     return value is None or (isinstance(value, dict) and _texts(value))
 
 

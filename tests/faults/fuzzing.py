@@ -30,11 +30,13 @@ from storage.db import Database
 from tests.conftest import PG_URL, START, _empty_tables
 from tests.factories import texts
 
+# As bot/app.py says it when a handler raised (it also logs it: no_unexpected_errors sees that).
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was saved. Error id: {error_id}"
 # The sentence before the error id, in every language: a reply must never contain it.
 CRASHED = tuple(
     Translator(locale)(SOMETHING_WENT_WRONG).split("{")[0] for locale in SUPPORTED_LOCALES
 )
+assert all(sentence.strip() for sentence in CRASHED), CRASHED
 
 
 def share(examples: int) -> int:

@@ -156,7 +156,10 @@ async def test_a_card_posted_twice_at_once_is_remembered_once(
     where it stands, and neither fails for the other; the last one is where it is edited."""
     await carebot.command(asha, "help")
     await asyncio.gather(
-        *(carebot.remember_post(asha, "complaint:1", "C1", f"17000.{i}") for i in range(COPIES))
+        *(
+            carebot.remember_post(asha, "complaint:1", "C1", f"1700000000.{i}")
+            for i in range(COPIES)
+        )
     )
     async with db.session() as session:
         (row,) = (await session.scalars(select(PostedMessage))).all()
