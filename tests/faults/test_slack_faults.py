@@ -152,7 +152,7 @@ async def test_5xx_past_the_retries_loses_a_post_never_the_complaint_nor_the_app
 
 @SQLITE_ONLY
 async def test_a_call_that_times_out_is_given_up_and_the_app_carries_on(
-    side: SlackClientSide, slack: FakeSlack, db: Database
+    side: SlackClientSide, slack: FakeSlack, db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     slack.delay_next("views.open", LATE)
     response, _ = await side.command()
@@ -167,6 +167,7 @@ async def test_a_call_that_times_out_is_given_up_and_the_app_carries_on(
     await submit_and_wait(side, "chat.postMessage", 1, view_id="V7")  # the retried submission
     assert await count(db, Complaint) == 1
     assert len(slack.calls_to("chat.postMessage")) == 1  # and no second card
+    assert caplog.text.count("slack.reply_failed") == 2  # the modal's and the card's timeouts
 
 
 @SQLITE_ONLY
