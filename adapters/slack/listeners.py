@@ -17,6 +17,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
+from adapters.slack.dms import DmChannels
 from adapters.slack.outbound import ChannelPacer, Sender
 from adapters.slack.profiles import SlackProfiles
 from bot.app import CareBot
@@ -78,6 +79,7 @@ class SlackListeners:
         self.bot = bot
         self.pacer = pacer
         self.profiles = SlackProfiles(bot.clock)  # locale and admin role, from users.info
+        self.dms = DmChannels()
 
     def register(self, app: AsyncApp) -> None:
         for command in COMMANDS:
@@ -262,14 +264,23 @@ class SlackListeners:
         if post.posted is not None:
             return await self.post_or_update(sender, actor, post, None)
         channel = await self.dm_channel(sender, actor)
-        return await self.post_or_update(sender, actor, post, channel) if channel else None
+        if channel is None:
+            return None
+        where = await self.post_or_update(sender, actor, post, channel)
+        if where is None:
+            self.dms.forget(actor.workspace_id, actor.user_id)
+        return where
 
     async def dm_channel(self, sender: Sender, actor: Actor) -> str | None:
-        """The bot's DM with the actor. Always asked for (Slack answers the same id each time):
-        a command or shortcut used in a DM between people carries that DM's id, where the bot
-        cannot post."""
-        answer = await sender.call("conversations.open", None, users=actor.user_id)
-        return str(answer["channel"]["id"]) if answer else None
+        """The bot's DM with the actor, opened with conversations.open (never the channel the
+        actor typed in: a command used in a DM between people carries that DM's id, where the
+        bot cannot post); Slack answers the same id each time, so it is asked once."""
+
+        async def open_dm() -> str | None:
+            answer = await sender.call("conversations.open", None, users=actor.user_id)
+            return str(answer["channel"]["id"]) if answer else None
+
+        return await self.dms.get(actor.workspace_id, actor.user_id, open_dm)
 
     async def post_or_update(
         self, sender: Sender, actor: Actor, post: Post, channel: str | None

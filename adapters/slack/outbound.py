@@ -2,16 +2,19 @@
 
 slack_sdk's retry handlers take care of 429 (honouring Retry-After), 5xx and dropped
 connections with a bounded number of retries; bursts to one channel are paced to Slack's
-one-message-a-second guidance; permanent errors are not retried but recorded for admins.
+one-message-a-second guidance, a 429's retry included; permanent errors are not retried but
+recorded for admins.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -20,12 +23,16 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryState
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 log = logging.getLogger(__name__)
 
 RETRIES = 2
+JITTER = 0.25  # seconds at most, added to a 429's Retry-After
 # Errors that will not go away by trying again: the post is dropped and recorded.
 PERMANENT = frozenset(
     {
@@ -55,11 +62,38 @@ PERMANENT = frozenset(
 )
 
 
+class RetryAfterHandler(AsyncRateLimitErrorRetryHandler):
+    """A 429 is retried after the Retry-After that Slack asked for, plus a little jitter.
+
+    slack_sdk's own handler adds up to a whole second, which delays a channel's last message
+    by that much. Some jitter is still needed: posts paced to many channels go out in step,
+    and retries all due at one instant would meet the same limit again.
+    """
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            assert error is not None
+            raise error
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        value = (headers.get("retry-after") or ["1"])[0]
+        state.next_attempt_requested = True
+        wait = int(value) if str(value).isdecimal() else 1
+        await asyncio.sleep(wait + random.uniform(0, JITTER))
+        state.increment_current_attempt()
+
+
 def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:
     client = AsyncWebClient(token=token, base_url=api_url)
     client.retry_handlers.extend(
         (
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES),
+            RetryAfterHandler(max_retry_count=RETRIES),
             AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
             AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
         )
@@ -83,13 +117,27 @@ class ChannelPacer:
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def wait(self, channel: str) -> None:
+        async with self.slot(channel):
+            pass
+
+    @asynccontextmanager
+    async def slot(self, channel: str) -> AsyncIterator[None]:
+        """The channel's next slot, held while the post is under way.
+
+        Holding it keeps a channel's posts in order: a post that Slack answered 429 holds the
+        channel while it waits for Retry-After, so nothing overtakes its retry. The slots after
+        it stay where they were (Slack allows short bursts), so a 429 costs its channel no slot
+        but the one wait.
+        """
         if self.interval <= 0:
+            yield
             return
         async with self._locks[channel]:
             delay = self._next[channel] - self.clock()
             if delay > 0:
                 await self.sleep(delay)
             self._next[channel] = max(self.clock(), self._next[channel]) + self.interval
+            yield
 
 
 Failure = Callable[[str | None, str], Awaitable[None]]
@@ -108,7 +156,8 @@ class Sender:
 
         `channel` is where the call lands, for pacing and for the failure record."""
         if channel and method in ("chat.postMessage", "chat.postEphemeral"):
-            await self.pacer.wait(channel)
+            async with self.pacer.slot(channel):
+                return await self._guarded(method, channel, self.client.api_call(method, json=args))
         return await self._guarded(method, channel, self.client.api_call(method, json=args))
 
     async def upload(
@@ -117,11 +166,11 @@ class Sender:
         """Shares a file in `channel` (a channel or DM id, not a user id): slack_sdk runs the three
         steps (get an upload URL, POST the bytes, complete). Paced like a post, since sharing
         shows as a message; None when refused for good, as for `call`."""
-        await self.pacer.wait(channel)
-        upload = self.client.files_upload_v2(
-            channel=channel, content=content, filename=filename, title=title
-        )
-        return await self._guarded("files.upload", channel, upload)
+        async with self.pacer.slot(channel):
+            upload = self.client.files_upload_v2(
+                channel=channel, content=content, filename=filename, title=title
+            )
+            return await self._guarded("files.upload", channel, upload)
 
     async def _guarded(
         self, method: str, channel: str | None, request: Awaitable[AsyncSlackResponse]
