@@ -8,10 +8,10 @@ themselves in `JOB_KINDS`; the core never knows which platform delivers.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,6 +24,8 @@ from bot.i18n import Translator
 from bot.settings import Settings
 from bot.ui import Reply
 from storage.models import Job, Member, PostedMessage, Workspace
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,19 @@ class JobContext:
     workspace: Workspace
     settings: Settings
     clock: Clock
+    # The jobs of the same kind in this transaction (this one among them): a kind may read or
+    # write for all of them at once, since a query per job is most of a tick's cost.
+    batch: tuple[Job, ...] = ()
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    async def for_batch(self, name: str, work: Callable[[Sequence[Job]], Awaitable[T]]) -> T:
+        """`work` over the whole batch, run once per transaction (the session) and `name`."""
+        done: dict[str, Any] = self.session.info.setdefault("carebot.batch", {})
+        if name not in done:
+            done[name] = await work(self.batch or (self.job,))
+        return cast(T, done[name])
 
     def context_for(self, member: Member) -> Context:
         """A core Context as if `member` acted: their language, the workspace's time zone."""

@@ -20,7 +20,8 @@ import asyncio
 import logging
 import time
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -116,7 +117,10 @@ class Engine:
             return report
 
         ended: asyncio.Queue[_Task | None] = asyncio.Queue()
-        finisher = asyncio.create_task(self._finisher(ended, clock, report))
+        # Settling waits until every batch is prepared: on SQLite the two share one writer,
+        # and a channel's first message must not wait behind the records of sent ones.
+        prepared = asyncio.Event()
+        finisher = asyncio.create_task(self._finisher(ended, clock, report, prepared))
         deliveries: list[asyncio.Task[None]] = []
         gate = asyncio.Semaphore(PREPARING)
         deadline = asyncio.get_running_loop().time() + self.delivery_budget
@@ -137,7 +141,10 @@ class Engine:
                     deliver = self._deliver(task, at + lease, deadline, clock, ended)
                     deliveries.append(asyncio.create_task(deliver))
 
-        await asyncio.gather(*(prepare(batch) for batch in _batches(claims)))
+        try:
+            await asyncio.gather(*(prepare(batch) for batch in _batches(claims)))
+        finally:
+            prepared.set()
         await asyncio.gather(*deliveries)
         ended.put_nowait(None)
         await finisher
@@ -186,6 +193,7 @@ class Engine:
         self, session: AsyncSession, claims: Sequence[Claim], clock: Clock, notes: Notes
     ) -> list[_Task]:
         owned = await _owned(session, claims, lock=False)
+        by_kind = _by_kind(job for job, _ in owned.values())
         tasks: list[_Task] = []
         settles = _Settles()
         for claim in claims:
@@ -209,7 +217,9 @@ class Engine:
                 notes.append((logging.ERROR, line, (job.id,), extra))
             else:
                 try:
-                    context = JobContext(session, job, workspace, self.settings, clock)
+                    context = JobContext(
+                        session, job, workspace, self.settings, clock, by_kind[job.kind]
+                    )
                     outgoing = tuple(await kind.prepare(context))
                     await session.flush()  # the kind's own writes fail here, as its error
                 except Exception as exc:
@@ -250,11 +260,16 @@ class Engine:
     # --- transaction B ---------------------------------------------------------------------
 
     async def _finisher(
-        self, ended: asyncio.Queue[_Task | None], clock: Clock, report: TickReport
+        self,
+        ended: asyncio.Queue[_Task | None],
+        clock: Clock,
+        report: TickReport,
+        prepared: asyncio.Event,
     ) -> None:
         last = False
         while not last:
             batch = [await ended.get()]
+            await prepared.wait()
             while not ended.empty() and len(batch) < BATCH:
                 batch.append(ended.get_nowait())
             last = batch[-1] is None  # the tick puts None once every delivery has ended
@@ -303,6 +318,9 @@ class Engine:
         self, session: AsyncSession, tasks: Sequence[_Task], clock: Clock, notes: Notes
     ) -> list[Outcome]:
         owned = await _owned(session, [task.claim for task in tasks], lock=True)
+        # The jobs `finish` runs for in this transaction: those delivered, not the deferred.
+        delivered = {task.claim.job_id for task in tasks if task.problem is None}
+        by_kind = _by_kind(job for job_id, (job, _) in owned.items() if job_id in delivered)
         outcomes: list[Outcome] = []
         settles, now = _Settles(), clock.now()
         for task in tasks:
@@ -318,7 +336,9 @@ class Engine:
             if problem is None:
                 assert task.kind is not None
                 try:
-                    context = JobContext(session, job, workspace, self.settings, clock)
+                    context = JobContext(
+                        session, job, workspace, self.settings, clock, by_kind[job.kind]
+                    )
                     rearm = await task.kind.finish(context)
                     if rearm is not None and rearm.tzinfo is None:
                         raise ValueError("a naive re-arm time")
@@ -407,6 +427,13 @@ async def _owned(
         for job, workspace in rows
         if job.state == "pending" and job.claims == tokens[job.id]
     }
+
+
+def _by_kind(jobs: Iterable[Job]) -> dict[str, tuple[Job, ...]]:
+    grouped: dict[str, list[Job]] = defaultdict(list)
+    for job in jobs:
+        grouped[job.kind].append(job)
+    return {kind: tuple(group) for kind, group in grouped.items()}
 
 
 def _batches(claims: Sequence[Claim]) -> Iterator[Sequence[Claim]]:
