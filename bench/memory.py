@@ -25,8 +25,9 @@ VmHWM) is read after start, after a warm-up — 400 signed requests (100 `/compl
 submissions of a filled complaint form with a follow-up in an hour, 100 `/complaint list
 open`; 10 in flight) and 300 scheduler ticks, the first of which (the core's clock moved two
 hours on) delivers the 200 follow-up reminders to Slack DMs — and after 5 s idle. One more
-figure: after one digest chart is drawn, which loads matplotlib (the first weekly digest or
-assessment result does so in a live process). Goal: at most 150 MB after the idle wait.
+figure: after one digest chart is drawn as the bot draws every chart, in a child process
+(bot.charts), so that matplotlib never enters the measured process. Goal: at most 150 MB after
+the idle wait.
 
 Baselines, each a fresh `python -c` printing its own VmRSS, in the same run: a bare
 interpreter; one that imported slack_bolt, discord and sqlalchemy; and one that imported every
@@ -88,9 +89,11 @@ async def child(port: int, api_url: str, database_url: str) -> None:
     from adapters.slack.deliver import SlackDeliverer
     from adapters.slack.outbound import ChannelPacer
     from bot.app import CareBot
+    from bot.charts import Chart, chart_file, with_charts
     from bot.clock import ManualClock
     from bot.runtime import open_database
     from bot.settings import Settings
+    from bot.ui import Message, Post, Reply
     from scheduler.engine import Engine
     from scheduler.runner import Runner
 
@@ -157,10 +160,11 @@ async def child(port: int, api_url: str, database_url: str) -> None:
                     report = await engine.tick()
                     claimed, sent = claimed + report.claimed, sent + report.sent
                 answer = f"claimed {claimed}, sent {sent}"
-            elif order == "chart":
-                from bot.digest.charts import bars
-
-                answer = f"{len(bars([('1', 12), ('2', 7)], [('1', 1500.0)]))} bytes"
+            elif order == "chart":  # as a digest does: in a child process (bot.charts)
+                chart = Chart.of("bars", counts=[["1", 12.0], ["2", 7.0]], costs=[["1", 1500.0]])
+                message = Message("digest", files=(chart_file("c.png", "Top issues", chart),))
+                drawn = await with_charts(Reply(posts=(Post(message),)))
+                answer = f"{len(drawn.posts[0].message.files[0].content)} bytes"
             elif order == "modules":
                 answer = sorted(
                     name

@@ -32,6 +32,7 @@ import bot.policy.handlers
 import bot.policy.training
 import bot.privacy.retention
 import bot.retention.checks
+from bot.charts import with_charts
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
 from bot.errors import InvalidForm, UserError
@@ -194,6 +195,9 @@ class CareBot:
         else:
             reply, outcome = await self._run(actor, handle, kind, name)
         seconds = time.perf_counter() - started
+        # Charts are drawn once the transaction has ended and the event is timed: a second in
+        # a child process, while other events go on.
+        reply = await with_charts(reply)
         self.metrics.event(kind, outcome, seconds)
         log.info(
             "event %s %s: %s",

@@ -8,6 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.charts import Chart
 
 
 class FieldKind(StrEnum):
@@ -98,6 +102,8 @@ class Attachment:
     title: str
     content: bytes = field(repr=False)
     mime: str = "image/png"
+    # A chart still to draw (bot.charts): `content` is filled just before the reply goes out.
+    chart: Chart | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

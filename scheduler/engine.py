@@ -22,13 +22,14 @@ import time
 import traceback
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.charts import with_charts
 from bot.clock import Clock, ManualClock
 from bot.metrics import METRICS, Metrics
 from bot.scheduled import (
@@ -250,7 +251,8 @@ class Engine:
             try:
                 async with asyncio.timeout_at(deadline):
                     for outgoing in task.outgoing:
-                        await self.deliverers[task.platform].deliver(outgoing)
+                        drawn = replace(outgoing, reply=await with_charts(outgoing.reply))
+                        await self.deliverers[task.platform].deliver(drawn)
             except Exception as exc:  # refused, deferred, or an error: all settled in B
                 if not isinstance(exc, DeliveryRefused | DeliveryDeferred):
                     _log_error("scheduler.deliver_error", task.claim, "deliver", exc)

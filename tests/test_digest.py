@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import CareBot
+from bot.charts import with_charts
 from bot.clock import ManualClock
 from bot.context import Actor, Role
 from bot.scheduled import Outgoing
@@ -90,7 +91,8 @@ async def test_the_digest_of_a_week_with_personal_data_shows_none_of_it(
             assert line in shown, shown
         for secret in (*PERSONAL, "charged twice", "Parcel arrived", "Refunded"):
             assert secret not in shown
-    (chart,) = channel_post.message.files
+    # The chart is drawn in a child process just before delivery (bot.charts).
+    (chart,) = (await with_charts(outgoing[0].reply)).posts[0].message.files
     assert chart.content.startswith(PNG) and chart.filename == "top-issues-2026-W45.png"
 
 

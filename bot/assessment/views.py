@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
 from fractions import Fraction
 
-from bot.assessment import charts, scoring
+from bot.assessment import scoring
 from bot.assessment.questions import ITEMS, SCALE, SECTION_OF, SECTIONS
 from bot.assessment.scoring import BAND_LABELS, BAND_MEANINGS, Band
 from bot.assessment.service import Result
+from bot.charts import Chart, chart_file
 from bot.context import Context
-from bot.ui import Attachment, Button, Message, Section
+from bot.ui import Button, Message, Section
 from storage.models import Assessment
 
 PREFIX = "assessment"
@@ -142,17 +142,18 @@ def result(ctx: Context, current: Result, previous: Result | None) -> Message:
         ).format(this=days[0], before=days[1])
     )
     sections.append(Section(body=legend))
-    chart = charts.radar(
-        [current.scores[s.number] for s in SECTIONS],
-        [previous.scores[s.number] for s in SECTIONS] if previous else None,
-        days,
+    chart = Chart.of(
+        "radar",
+        current=[float(current.scores[s.number]) for s in SECTIONS],
+        previous=[float(previous.scores[s.number]) for s in SECTIONS] if previous else None,
+        labels=list(days),
     )
     return Message(
         text=headline,
         sections=tuple(sections),
         buttons=(Button(t("History"), f"{PREFIX}.history", ""),),
         ref=ref(current.run),
-        files=(Attachment(f"assessment-{days[0]}.png", t("Your assessment"), chart),),
+        files=(chart_file(f"assessment-{days[0]}.png", t("Your assessment"), chart),),
     )
 
 
@@ -170,8 +171,10 @@ def history(ctx: Context, results: list[Result]) -> Message:
         )
         for r in reversed(results)
     ]
-    chart = charts.trend(
-        [r.completed_at.astimezone(ctx.zone).date() for r in results], [r.total for r in results]
+    chart = Chart.of(
+        "trend",
+        days=[r.completed_at.astimezone(ctx.zone).date().isoformat() for r in results],
+        totals=[float(r.total) for r in results],
     )
     return Message(
         text=t("Your assessments"),
@@ -191,7 +194,7 @@ def history(ctx: Context, results: list[Result]) -> Message:
             )
             for r in list(reversed(results))[:5]
         ),
-        files=(Attachment("assessment-history.png", t("Your assessments"), chart),),
+        files=(chart_file("assessment-history.png", t("Your assessments"), chart),),
     )
 
 
@@ -282,13 +285,14 @@ def team(ctx: Context, results: list[Result], show_people: bool) -> Message:
             )
             for r in ordered[:10]
         )
-    chart = charts.trend(
-        [date.fromisoformat(m + "-01") for m in months],
-        [scoring.mean(by_month[m]) for m in months],
+    chart = Chart.of(
+        "trend",
+        days=[m + "-01" for m in months],
+        totals=[float(scoring.mean(by_month[m])) for m in months],
     )
     return Message(
         text=t("The team's customer service assessment"),
         sections=tuple(sections),
         buttons=buttons,
-        files=(Attachment("assessment-team.png", t("Average total by month"), chart),),
+        files=(chart_file("assessment-team.png", t("Average total by month"), chart),),
     )

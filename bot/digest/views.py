@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.assessment.scoring import BAND_LABELS, shown_total
 from bot.categories import category_label
-from bot.digest.charts import bars
+from bot.charts import Chart, chart_file
 from bot.digest.content import Digest
 from bot.goals.views import status_line, window_text
 from bot.i18n import Translator
@@ -58,10 +58,10 @@ def _issues(digest: Digest, t: Translator, currency: str) -> tuple[Section, Atta
     else:
         note = t("Chart: bars are numbered as above, by how often they came up.")
     lines.append(note.format(currency=shown))
-    chart = Attachment(
-        filename=f"top-issues-{digest.week.label}.png",
-        title=t("Top issues"),
-        content=bars(counts, costs),
+    chart = chart_file(
+        f"top-issues-{digest.week.label}.png",
+        t("Top issues"),
+        Chart.of("bars", counts=counts, costs=costs),
     )
     return Section(title=title, body="\n".join(lines)), chart
 

@@ -1,0 +1,97 @@
+"""Charts are drawn in a short-lived child process, never in the bot's own.
+
+matplotlib (with numpy and PIL) adds about 40 MB to a process that imports it, and a
+process does not give that memory back: a bot that drew one weekly digest would stay
+that large for good. Views describe a chart (`Chart`, plain JSON); `with_charts` draws
+every chart of a reply in one child (`python -m bot.chart_worker`) while the event loop
+goes on, and puts the PNGs in place. A chart that cannot be drawn is left out of the
+message, which still goes out with its words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import sys
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.ui import Attachment, Post, Reply
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 60.0  # seconds for a child to draw a reply's charts (importing matplotlib is ~1 s)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What to draw: a kind the worker knows and its arguments, as JSON text (immutable)."""
+
+    kind: str
+    args: str
+
+    @classmethod
+    def of(cls, kind: str, **args: Any) -> Chart:
+        return cls(kind, json.dumps(args, sort_keys=True))
+
+
+def chart_file(filename: str, title: str, chart: Chart) -> Attachment:
+    """An attachment whose PNG is drawn just before the reply goes out."""
+    return Attachment(filename, title, b"", chart=chart)
+
+
+def _pending(reply: Reply) -> list[Chart]:
+    return [
+        file.chart
+        for post in reply.posts
+        for file in post.message.files
+        if file.chart is not None and not file.content
+    ]
+
+
+async def draw(charts: list[Chart]) -> list[bytes]:
+    """The PNGs of `charts`, in order, drawn in one child process."""
+    request = json.dumps([{"kind": c.kind, "args": json.loads(c.args)} for c in charts])
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.chart_worker",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(child.communicate(request.encode()), TIMEOUT)
+    except BaseException:
+        if child.returncode is None:
+            child.kill()
+            await child.wait()
+        raise
+    if child.returncode != 0:
+        last = err.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"chart worker exited with {child.returncode}: {last[0]}")
+    return [base64.b64decode(png) for png in json.loads(out)]
+
+
+async def with_charts(reply: Reply) -> Reply:
+    """`reply` with its charts drawn; without them (logged) if they could not be."""
+    charts = _pending(reply)
+    if not charts:
+        return reply
+    try:
+        drawn = dict(zip(charts, await draw(charts), strict=True))
+    except Exception as exc:  # the words matter more than the picture
+        log.error("charts.failed: %s", type(exc).__name__, extra={"error": type(exc).__name__})
+        drawn = {}
+
+    def post_with(post: Post) -> Post:
+        files = tuple(
+            replace(file, content=drawn[file.chart]) if file.chart in drawn else file
+            for file in post.message.files
+            if file.chart is None or file.content or file.chart in drawn
+        )
+        return replace(post, message=replace(post.message, files=files))
+
+    return replace(reply, posts=tuple(post_with(post) for post in reply.posts))
