@@ -13,7 +13,7 @@ from contextlib import AsyncExitStack, contextmanager
 from typing import Any
 from urllib.parse import urlencode
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from adapters.slack.listeners import COMMANDS
@@ -107,6 +107,18 @@ def block_actions(action: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+USER_AS_TEXT = urlencode(
+    {
+        "payload": json.dumps(
+            {
+                **block_actions({"type": "button", "action_id": "0.005", "value": ""}),
+                "team": None,
+                "user": "U1",
+            }
+        )
+    }
+)
+
 ACTION = st.fixed_dictionaries(
     {
         "type": st.just("button"),
@@ -186,6 +198,7 @@ def test_arbitrary_signed_payloads_never_get_a_5xx(database_url: str) -> None:
 
         @fuzz(share(1600))
         @given(request=bodies(view, side.slack.response_url()))
+        @example(request=(USER_AS_TEXT, FORM))  # found once: "user" a string, no team
         def post(request: tuple[str, str]) -> None:
             body, content_type = request
             response = runner.run(side.raw(body, content_type))

@@ -43,12 +43,13 @@ COMMANDS = (
 
 
 def _team(body: dict[str, Any], context: AsyncBoltContext) -> str:
-    team = body.get("team")
+    team, user = body.get("team"), body.get("user")
     return str(
         context.team_id
         or (team.get("id") if isinstance(team, dict) else team)
         or body.get("team_id")
-        or (body.get("user") or {}).get("team_id")
+        # a malformed payload may carry "user" as a string: no team in it, not a crash
+        or (user.get("team_id") if isinstance(user, dict) else None)
         or ""
     )
 
