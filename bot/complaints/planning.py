@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from bot.clock import add_months
 from bot.context import Context
 from bot.scheduled import cancel, plan
-from storage.models import Complaint, Job, RetentionCheck
+from storage.models import Complaint, Job, RetentionCheck, table_of
 
 FOLLOW_UP, RETENTION, ESCALATION = "follow_up", "retention", "escalation"
 
@@ -29,7 +29,7 @@ async def new_complaint(ctx: Context, complaint: Complaint) -> None:
     if escalate_at is not None:
         rows.append(_row(ctx, ESCALATION, complaint, escalate_at))
     if rows:
-        await ctx.session.execute(insert(Job), rows)
+        await ctx.session.execute(insert(table_of(Job)), rows)  # Core: the hot path
     if complaint.resolved_at is not None:
         await resolved(ctx, complaint)
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.complaints import planning
@@ -22,7 +23,15 @@ from bot.context import Context, Role
 from bot.errors import NotFound, UserError
 from bot.i18n import N_
 from bot.members import member_by_external_id
-from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp, Member, Workspace
+from storage.models import (
+    AuditEvent,
+    Complaint,
+    ComplaintStep,
+    FollowUp,
+    Member,
+    Workspace,
+    table_of,
+)
 
 OPEN = "open"
 RESOLVED = "resolved"
@@ -63,19 +72,28 @@ def _set(complaint: Complaint, changes: dict[str, list[Any]], **values: Any) -> 
 
 
 # One atomic statement: two agents logging at once never get the same number.
+# On the tables, not the ORM entities: a create is the hot path, and the ORM's bulk
+# machinery costs more per statement than SQLite does (see bench/README.md).
+_WORKSPACES = table_of(Workspace)
 _NEXT_NUMBER = (
-    update(Workspace)
-    .where(Workspace.id == bindparam("workspace"))
-    .values(last_complaint_number=Workspace.last_complaint_number + 1)
-    .returning(Workspace.last_complaint_number)
-    .execution_options(synchronize_session=False)
+    update(_WORKSPACES)
+    .where(_WORKSPACES.c.id == bindparam("workspace"))
+    .values(last_complaint_number=_WORKSPACES.c.last_complaint_number + 1)
+    .returning(_WORKSPACES.c.last_complaint_number)
 )
+_INSERT_COMPLAINT = insert(table_of(Complaint)).returning(table_of(Complaint).c.id)
+_INSERT_STEPS = insert(table_of(ComplaintStep))
+_INSERT_FOLLOW_UP = insert(table_of(FollowUp))
+_INSERT_AUDIT = insert(table_of(AuditEvent))
+# The columns a create leaves to the database (all NULL): set on the object too, so that
+# reading one never tries a lazy load.
+_UNSET = {"assigned_to_id": None, "escalated_at": None, "erased_at": None}
 
 
 async def _next_number(ctx: Context) -> int:
     number = await ctx.session.scalar(_NEXT_NUMBER, {"workspace": ctx.workspace.id})
     assert number is not None
-    return number
+    return int(number)
 
 
 async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
@@ -116,23 +134,34 @@ async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
         "created_at": now,
         "updated_at": now,
     }
-    complaint = (await ctx.session.scalars(insert(Complaint).returning(Complaint), [row])).one()
-    # Known already: set without a query, so the card is drawn without reloading them.
+    complaint_id = await ctx.session.scalar(_INSERT_COMPLAINT, row)
+    assert complaint_id is not None
+    # The row as the ORM would have loaded it, attached without a query: the card is drawn
+    # from it, and later changes in this event are flushed as updates.
+    complaint = Complaint(id=complaint_id, **_UNSET, **row)
+    make_transient_to_detached(complaint)
+    ctx.session.add(complaint)
     set_committed_value(complaint, "received_by", receiver)
     set_committed_value(complaint, "assigned_to", None)
     steps = [
-        {"complaint_id": complaint.id, "text": line, "by_id": ctx.member.id, "at": now}
+        {"complaint_id": complaint_id, "text": line, "by_id": ctx.member.id, "at": now}
         for line in data.step_lines()
     ]
     if steps:
-        await ctx.session.execute(insert(ComplaintStep), steps)
+        await ctx.session.execute(_INSERT_STEPS, steps)
     if data.follow_up_at:
-        await ctx.session.execute(
-            insert(FollowUp),
-            [{"complaint_id": complaint.id, "due_at": data.follow_up_at, "created_at": now}],
-        )
+        follow_up = {"complaint_id": complaint_id, "due_at": data.follow_up_at, "created_at": now}
+        await ctx.session.execute(_INSERT_FOLLOW_UP, follow_up)
     await planning.new_complaint(ctx, complaint)
-    audit(ctx, "created", complaint, number=complaint.number, status=complaint.status)
+    audit_row = {
+        "workspace_id": ctx.workspace.id,
+        "complaint_id": complaint_id,
+        "actor_id": ctx.member.id,
+        "action": "created",
+        "changes": {"number": complaint.number, "status": complaint.status},
+        "at": now,
+    }
+    await ctx.session.execute(_INSERT_AUDIT, audit_row)
     return complaint
 
 
