@@ -28,6 +28,13 @@ from storage.migrate import upgrade
 from storage.models import Base
 from storage.scratch import autocommit
 
+# The privacy guard: every test's channel posts are checked for customers' personal data.
+from tests.privacy_guard import (  # noqa: F401
+    _privacy_guard,
+    pytest_terminal_summary,
+    read_database,
+)
+
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday morning
 
@@ -88,6 +95,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     await _empty_tables(database)
     try:
         yield database
+        await read_database(database)  # what the test left there, for the privacy guard
     finally:
         await database.dispose()
 

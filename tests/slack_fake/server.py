@@ -51,6 +51,9 @@ TRIGGER_LIFETIME = 3.0  # seconds; Slack: "trigger_id expires in 3 seconds"
 VIEW_MAX_BYTES = 250 * 1024  # views.open: view_too_large "greater than 250kb"
 JSON_ARGS = ("blocks", "view", "attachments", "metadata")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Called with every FakeSlack made: the privacy guard (tests/privacy_guard.py) reads what each
+# one was sent, wherever a test made it.
+OBSERVERS: list[Callable[[FakeSlack], None]] = []
 
 
 @dataclass
@@ -166,6 +169,8 @@ class FakeSlack:
             "views.update": self._views_update,
             "views.publish": self._views_publish,
         }
+        for observe in OBSERVERS:
+            observe(self)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
