@@ -7,6 +7,7 @@ go out after it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -40,6 +41,16 @@ COMMANDS = (
     "/carebot",
     "/policy",
 )
+
+
+# Bolt sends an ack once its runner, polling every 10 ms, sees it: work started at once after
+# ack() would hold the event loop through that poll, and under a burst every ack waits behind
+# the work of the others. A pause just past the poll lets the answer go out first.
+ACK_POLL = 0.011
+
+
+async def _ack_sent() -> None:
+    await asyncio.sleep(ACK_POLL)
 
 
 def _team(body: dict[str, Any], context: AsyncBoltContext) -> str:
@@ -101,6 +112,7 @@ class SlackListeners:
         respond: AsyncRespond,
     ) -> None:
         await ack()
+        await _ack_sent()
         actor = await self.profiles.fill(actor_from(body, context), client)
         name = str(body.get("command", "")).lstrip("/")
         reply = await self.bot.command(actor, name, str(body.get("text") or ""))
@@ -115,6 +127,7 @@ class SlackListeners:
         respond: AsyncRespond,
     ) -> None:
         await ack()
+        await _ack_sent()
         action = (body.get("actions") or [{}])[0]
         actor = await self.profiles.fill(actor_from(body, context), client)
         name = blocks.action_name(str(action.get("action_id", "")))
@@ -126,6 +139,7 @@ class SlackListeners:
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         await ack()
+        await _ack_sent()
         actor = await self.profiles.fill(actor_from(body, context), client)
         text = str((body.get("message") or {}).get("text") or "")
         reply = await self.bot.action(actor, "complaint.from_message", text)
@@ -148,6 +162,7 @@ class SlackListeners:
             await ack(response_action="errors", errors=self.inline_errors(view, reply))
             return
         await ack()
+        await _ack_sent()
         await self.after_ack(reply, actor, client, None, None)
 
     async def on_home(

@@ -192,10 +192,11 @@ class FakeSlack:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_for(self, method: str, count: int = 1, limit: float = 5.0) -> list[CallRecord]:
+    async def wait_for(self, method: str, count: int = 1, limit: float = 10.0) -> list[CallRecord]:
         """Waits until `count` answered calls to `method` were received (or a response_url post,
         with method "response"). The app works after its ack; this waits on the fake's own
-        notifications, never on a timer, and fails after `limit` seconds."""
+        notifications, never on a timer, and fails after `limit` seconds (generous: a reply
+        with a chart waits for a child process to draw it, a second or two)."""
 
         def seen() -> int:
             if method == "response":
