@@ -234,7 +234,11 @@ class AuditEvent(Base):
     """Every change (and every view of personal data): who, when, what."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_complaint_at", "complaint_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_events_complaint_at", "complaint_id", "at"),
+        # A person's recent searches, counted for the search limit.
+        Index("ix_audit_events_actor_action_at", "actor_id", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from bot import paging
 from bot.categories import category_label
 from bot.complaints import forms, schemas, service, views
 from bot.complaints.schemas import (
@@ -112,8 +113,12 @@ def help_message(ctx: Context) -> Message:
                         t("/complaint — log a new complaint"),
                         t("/complaint list [open|mine|overdue|all] — complaints, newest first"),
                         t("/complaint list category NAME — complaints of one kind"),
+                        t("… page 2 — the next page of any list"),
                         t("/complaint show N — everything about complaint #N"),
-                        t("/complaint search NAME-OR-PHONE — find a customer's complaints"),
+                        t(
+                            "/complaint search WORDS|#N|PHONE — by what happened, number or "
+                            "category; by customer name or phone among those you may see"
+                        ),
                         t("/complaint categories [add|remove NAME] — the kinds of complaint"),
                         t("/complaint channel here|off — where complaint cards are posted"),
                         t("/complaint escalation [hours N|amount X|off] — when managers are told"),
@@ -127,13 +132,16 @@ def help_message(ctx: Context) -> Message:
 
 async def list_command(ctx: Context, rest: str) -> Reply:
     t = ctx.t
+    rest, page = paging.split_page(rest)
     view, _, arg = rest.partition(" ")
     view = view.lower() or "open"
     if view == "category":
         code = _category_code(ctx, arg.strip())
-        found = await service.list_complaints(ctx, view="category", category=code)
+        found = await service.list_complaints(ctx, view="category", category=code, page=page)
         title = t("Complaints: {category}").format(category=category_label(code, t))
-        return Reply.say(views.listing(title, found, t, t("No complaints of this kind.")))
+        return Reply.say(
+            views.listing(title, found, t, t("No complaints of this kind."), f"category {code}")
+        )
     if view not in LIST_VIEWS:
         raise UserError(N_("List one of: open, mine, overdue, all, or category NAME."))
     titles = {
@@ -143,8 +151,14 @@ async def list_command(ctx: Context, rest: str) -> Reply:
         "all": (t("All complaints"), t("No complaints logged yet.")),
     }
     title, empty = titles[view]
-    found = await service.list_complaints(ctx, view=view)
-    return Reply.say(views.listing(title, found, t, empty))
+    found = await service.list_complaints(ctx, view=view, page=page)
+    return Reply.say(views.listing(title, found, t, empty, view))
+
+
+@router.action(views.LIST_ACTION)
+async def list_action(ctx: Context, _action: str, value: str) -> Reply:
+    """A list's Next page button: its value is what follows `/complaint list`."""
+    return await list_command(ctx, value)
 
 
 def _category_code(ctx: Context, name: str) -> str:
@@ -176,11 +190,31 @@ async def show(ctx: Context, number: int) -> Reply:
     return Reply.say(message)
 
 
-async def search_command(ctx: Context, query: str) -> Reply:
-    if len(query) < 2:
-        raise UserError(N_("Type at least two characters of a name, or a phone number."))
+def search_kind(ctx: Context, query: str) -> tuple[service.SearchKind, str]:
+    """What a search looks for: #N a complaint, a phone number, a category, else text."""
+    Kind = service.SearchKind
+    if query.startswith("#") and query[1:].isdecimal() and len(query) <= 10:
+        return Kind.NUMBER, query[1:]
     phone = phone_or_none(query, ctx.workspace.phone_region)
-    found = await service.search(ctx, name=None if phone else query, phone=phone)
+    if phone:
+        return Kind.PHONE, phone
+    if query.isdecimal() and len(query) <= 9:
+        return Kind.NUMBER, query
+    wanted = query.lower()
+    for code in ctx.workspace.categories:
+        if wanted in (code.lower(), category_label(code, ctx.t).lower()):
+            return Kind.CATEGORY, code
+    if len(query) < 2:
+        raise UserError(N_("Type at least two characters, a complaint number or a phone number."))
+    return Kind.TEXT, query
+
+
+async def search_command(ctx: Context, text: str) -> Reply:
+    query, page = paging.split_page(text)
+    if not query:
+        raise UserError(N_("Type at least two characters, a complaint number or a phone number."))
+    kind, value = search_kind(ctx, query)
+    found = await service.search(ctx, kind=kind, value=value, page=page)
     for complaint in found:  # the results show these customers' names
         if complaint.erased_at is None and service.can_see_personal_data(ctx, complaint):
             service.audit(ctx, "viewed_personal_data", complaint, via="search")
@@ -207,10 +241,16 @@ async def categories_command(ctx: Context, rest: str) -> Reply:
             current.remove(code)
         ctx.workspace.categories = current
         service.audit(ctx, "categories", None, categories=current)
-    labels = [category_label(c, t) for c in ctx.workspace.categories]
-    return Reply.say(
-        Message(text=t("Complaint categories"), sections=(Section(body="\n".join(labels)),))
-    )
+    # The listing, paged: `/complaint categories page 2`; after a change, its first page.
+    page = 1 if verb in ("add", "remove") else paging.split_page(rest)[1]
+    return Reply.say(views.categories(ctx, page))
+
+
+@router.action(views.CATEGORIES_ACTION)
+async def categories_action(ctx: Context, _action: str, value: str) -> Reply:
+    """The category list's Next page button (listing only: its value is "page N")."""
+    _, page = paging.split_page(value)
+    return Reply.say(views.categories(ctx, page))
 
 
 def require_manager(ctx: Context) -> None:

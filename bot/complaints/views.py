@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from bot.categories import category_label
 from bot.complaints import service
 from bot.complaints.service import CHECKLIST, RESOLVED
 from bot.context import Context
 from bot.i18n import N_, Translator
+from bot.paging import Page, count_line, next_button, next_hint, paged, sections
 from bot.ui import Button, ButtonStyle, Message, Section
 from bot.validation import display_phone, minor_to_amount
 from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp
 
 STEP_PREFIX = "complaint.checklist:"
+LIST_ACTION = "complaint.list"  # a list's Next page button
+CATEGORIES_ACTION = "complaint.categories"  # the category list's Next page button
+
+T = TypeVar("T")
 
 
 def ref(complaint: Complaint) -> str:
@@ -262,21 +268,35 @@ def line(complaint: Complaint, t: Translator) -> str:
     return " · ".join(parts)
 
 
-def listing(title: str, complaints: Sequence[Complaint], t: Translator, empty: str) -> Message:
-    if not complaints:
+def _paging_section(page: Page[T], command: str, t: Translator) -> tuple[Section, ...]:
+    body = "\n".join(filter(None, (count_line(page, t), next_hint(page, command, t))))
+    return (Section(body=body),) if body else ()
+
+
+def listing(
+    title: str, complaints: Page[Complaint], t: Translator, empty: str, command: str
+) -> Message:
+    """A page of complaints, how many there are in all, and the way to the next page.
+
+    `command` is what follows `/complaint list` for this list (e.g. "all")."""
+    if not complaints.total:
         return Message(text=title, sections=(Section(body=empty),))
     return Message(
         text=title,
-        sections=(Section(body="\n".join(line(c, t) for c in complaints)),),
+        sections=sections(line(c, t) for c in complaints)
+        + _paging_section(complaints, f"/complaint list {command}", t),
         buttons=tuple(
             Button(f"#{c.number}", "complaint.details", str(c.number)) for c in complaints[:5]
-        ),
+        )
+        + next_button(complaints, LIST_ACTION, command, t),
     )
 
 
-def search_results(ctx: Context, complaints: Sequence[Complaint]) -> Message:
+def search_results(ctx: Context, complaints: Page[Complaint]) -> Message:
+    """A page of results. What was searched for is not repeated (it may be a customer's
+    name), so the next page is asked for by typing the search again with "page N"."""
     t = ctx.t
-    if not complaints:
+    if not complaints.total:
         return Message(text=t("No complaint matches."))
     lines = []
     for c in complaints:
@@ -284,4 +304,26 @@ def search_results(ctx: Context, complaints: Sequence[Complaint]) -> Message:
             c.customer_name if service.can_see_personal_data(ctx, c) else mask_name(c.customer_name)
         )
         lines.append(f"{line(c, t)} · {name}")
-    return Message(text=t("Complaints found"), sections=(Section(body="\n".join(lines)),))
+    more = (
+        t("For the next page, type the same search with “page {number}” at the end.").format(
+            number=complaints.number + 1
+        )
+        if complaints.has_next
+        else ""
+    )
+    footer = "\n".join(filter(None, (count_line(complaints, t), more)))
+    return Message(
+        text=t("Complaints found"),
+        sections=sections(lines) + ((Section(body=footer),) if footer else ()),
+    )
+
+
+def categories(ctx: Context, number: int) -> Message:
+    """The workspace's categories, a page at a time, with the count of all."""
+    t = ctx.t
+    page = paged([category_label(c, t) for c in ctx.workspace.categories], number)
+    return Message(
+        text=t("Complaint categories"),
+        sections=sections(page) + _paging_section(page, "/complaint categories", t),
+        buttons=next_button(page, CATEGORIES_ACTION, "", t),
+    )
