@@ -16,6 +16,7 @@ from bot.ui import Button, ButtonStyle, Field, FieldKind, Form, Message
 TITLE_MAX = 24
 BUTTON_MAX = 75
 OPTION_MAX = 75
+SELECT_OPTIONS_MAX = 100  # options in a static select, and option groups in one
 SECTION_TEXT_MAX = 3000
 FIELD_TEXT_MAX = 2000
 FIELDS_PER_SECTION = 10
@@ -132,10 +133,24 @@ def _element(field: Field) -> dict[str, Any]:
             element["initial_value"] = field.initial[: element["max_length"]]
     elif field.kind is FieldKind.SELECT:
         options = [
-            {"text": plain(c.label, OPTION_MAX), "value": c.value} for c in field.choices[:100]
+            {"text": plain(c.label, OPTION_MAX), "value": c.value}
+            for c in field.choices[: SELECT_OPTIONS_MAX * SELECT_OPTIONS_MAX]
         ]
         element["type"] = "static_select"
-        element["options"] = options
+        if len(options) <= SELECT_OPTIONS_MAX:
+            element["options"] = options
+        else:  # every choice, in groups of 100 ("1–100", "101–155")
+            element["option_groups"] = [
+                {
+                    "label": plain(f"{start + 1}–{start + len(group)}", OPTION_MAX),
+                    "options": group,
+                }
+                for start, group in zip(
+                    range(0, len(options), SELECT_OPTIONS_MAX),
+                    _chunks(options, SELECT_OPTIONS_MAX),
+                    strict=True,
+                )
+            ]
         chosen = [o for o in options if o["value"] == field.initial]
         if chosen:
             element["initial_option"] = chosen[0]

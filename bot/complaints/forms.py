@@ -17,6 +17,9 @@ RESOLVE = "complaint.resolve"
 FOLLOW_UP = "complaint.follow_up"
 FOLLOW_UP_DONE = "complaint.follow_up_done"
 ASSIGN = "complaint.assign"
+# The smallest select a platform offers (Discord's 25 options): a longer list is typed there,
+# so the field says where to see every category.
+SHORT_LIST = 25
 
 
 def _solution_modes(ctx: Context) -> tuple[Choice, ...]:
@@ -47,7 +50,11 @@ def _compensation_fields(ctx: Context) -> tuple[Field, ...]:
 
 def create_form(ctx: Context) -> Form:
     t = ctx.t
+    # Every category, however many (a platform shows a long list grouped, or lets it be typed).
     categories = tuple(Choice(code, category_label(code, t)) for code in ctx.workspace.categories)
+    category_hint = (
+        t("Type it as /complaint categories lists it") if len(categories) > SHORT_LIST else None
+    )
     return Form(
         form_id=CREATE,
         title=t("Log a complaint"),
@@ -76,6 +83,7 @@ def create_form(ctx: Context) -> Form:
                 FieldKind.SELECT,
                 required=True,
                 choices=categories,
+                hint=category_hint,
             ),
             Field(
                 "description",

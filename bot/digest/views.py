@@ -6,10 +6,15 @@ from bot.assessment.scoring import BAND_LABELS, shown_total
 from bot.categories import category_label
 from bot.charts import Chart, chart_file
 from bot.digest.content import Digest
-from bot.goals.views import status_line, window_text
+from bot.goals.views import status_lines, window_text
 from bot.i18n import Translator
+from bot.paging import SECTION_CHARS
 from bot.ui import Attachment, Message, Section
 from bot.validation import minor_to_amount
+
+# The goals' share of the digest: one section (Slack: 3,000 characters), leaving the rest of
+# Discord's 6,000 to the counts, the top issues and the team's assessment.
+GOALS_CHARS = SECTION_CHARS - 200
 
 
 def _numbers(digest: Digest) -> dict[str, int]:
@@ -83,7 +88,8 @@ def render(digest: Digest, t: Translator, *, currency: str, late: bool = False) 
     if late:
         headline += " · " + t("sent late")
     counts = digest.complaints
-    goals = "\n".join(status_line(s, t) for s in digest.goals) or t(
+    # One message in a channel: the goals that fit, then how many more and where to see them.
+    goals = status_lines(digest.goals, t, GOALS_CHARS) or t(
         "No goals yet. A manager adds one with /goal add."
     )
     issues, chart = _issues(digest, t, currency)

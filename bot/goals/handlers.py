@@ -8,6 +8,7 @@ from datetime import date
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from bot import paging
 from bot.categories import category_label
 from bot.context import Context, Role
 from bot.errors import Forbidden, InvalidForm, UserError
@@ -76,7 +77,7 @@ async def goal_command(ctx: Context, text: str) -> Reply:
     verb, _, rest = text.partition(" ")
     verb, rest = verb.lower(), rest.strip()
     if verb in ("", "list"):
-        return await list_goals(ctx)
+        return await list_goals(ctx, rest)
     if verb == "help":
         return Reply.say(help_message(ctx))
     if verb not in ("add", "edit", "remove"):
@@ -91,11 +92,20 @@ async def goal_command(ctx: Context, text: str) -> Reply:
     return Reply.text(ctx.t("Goal {number} is removed.").format(number=goal.number))
 
 
-async def list_goals(ctx: Context) -> Reply:
+async def list_goals(ctx: Context, rest: str = "") -> Reply:
+    """A page of goals (`/goal list page 2`), and last week's status of each."""
+    _, page = paging.split_page(rest)
     week = week_before(ctx.now(), ctx.zone)
-    goals = await service.active(ctx.session, ctx.workspace.id)
+    active = await service.active(ctx.session, ctx.workspace.id)
+    goals = paging.paged(active, page, views.GOALS_PAGE)
     statuses = [await service.status(ctx.session, goal, week) for goal in goals]
     return Reply.say(views.goals_message(goals, statuses, week, ctx.t))
+
+
+@router.action(views.LIST_ACTION)
+async def list_action(ctx: Context, _action: str, value: str) -> Reply:
+    """The goal list's Next page button: its value is "page N"."""
+    return await list_goals(ctx, value)
 
 
 @router.form(forms.SAVE)

@@ -10,6 +10,7 @@ from bot.goals.metrics import METRICS, Unit
 from bot.goals.periods import MONTH, WEEK, Window, midnight
 from bot.goals.service import Status
 from bot.i18n import N_, Translator
+from bot.paging import Page, count_line, fitting, next_button, next_hint, sections
 from bot.ui import Message, Section
 from storage.models import Goal, MetricValue
 
@@ -99,24 +100,41 @@ def status_line(status: Status, t: Translator) -> str:
     return " · ".join(parts)
 
 
+GOALS_PAGE = 10  # goals a page: each shows twice (goal, last week), within Discord's 6,000
+LIST_ACTION = "goal.list"  # the goal list's Next page button
+
+
 def goals_message(
-    goals: Sequence[Goal], statuses: Sequence[Status], week: Window, t: Translator
+    goals: Page[Goal], statuses: Sequence[Status], week: Window, t: Translator
 ) -> Message:
-    if not goals:
+    """A page of goals and how last week went, with the count of all and the next page."""
+    if not goals.total:
         return Message(
             text=t("Service goals"),
             sections=(Section(body=t("No goals yet. A manager adds one with /goal add.")),),
         )
+    counted = "\n".join(filter(None, (count_line(goals, t), next_hint(goals, "/goal list", t))))
     return Message(
         text=t("Service goals"),
-        sections=(
-            Section(body="\n".join(goal_line(g, t) for g in goals)),
-            Section(
-                title=t("Last week: {week}").format(week=window_text(week, t)),
-                body="\n".join(status_line(s, t) for s in statuses),
-            ),
-        ),
+        sections=sections(goal_line(g, t) for g in goals)
+        + sections(
+            (status_line(s, t) for s in statuses),
+            title=t("Last week: {week}").format(week=window_text(week, t)),
+        )
+        + ((Section(body=counted),) if counted else ()),
+        buttons=next_button(goals, LIST_ACTION, "", t),
     )
+
+
+def status_lines(statuses: Sequence[Status], t: Translator, budget: int) -> str:
+    """Every status line that fits in `budget` characters, then "… and N more" and where
+    to see them (the digest: one message, where nothing may be cut silently)."""
+    lines = [status_line(s, t) for s in statuses]
+    if fitting(lines, budget) == len(lines):
+        return "\n".join(lines)
+    more = t("… and {count} more: /goal list")
+    shown = fitting(lines, budget - len(more) - 12)  # room for the count
+    return "\n".join([*lines[:shown], more.format(count=t.number(len(lines) - shown, 0))])
 
 
 def figures_message(values: Sequence[MetricValue], name: str | None, t: Translator) -> Message:

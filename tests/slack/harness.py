@@ -173,7 +173,10 @@ class SlackClientSide:
             state: dict[str, Any] = {"type": element["type"]}
             answer = answers.get(block["block_id"])
             if element["type"] == "static_select":
-                option = next((o for o in element["options"] if o["value"] == answer), None)
+                options = element.get("options") or [
+                    o for group in element.get("option_groups", []) for o in group["options"]
+                ]
+                option = next((o for o in options if o["value"] == answer), None)
                 state["selected_option"] = option
             elif element["type"] == "datetimepicker":
                 state["selected_date_time"] = answer
