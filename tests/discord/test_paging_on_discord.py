@@ -1,0 +1,67 @@
+"""Issue 14, defect 12 on Discord: 155 categories (more than a select's 25) are typed in the
+form with a hint where to see them, and lists page with a Next page button."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.db import Database
+from storage.models import Complaint
+from tests.discord.flows import (
+    STEP_1,
+    STEP_2,
+    STEP_3,
+    World,
+    ephemeral,
+    fill,
+    labels,
+    next_step,
+    shown,
+)
+from tests.paging_data import CATEGORIES_155, copies_of_first_complaint, set_categories
+
+
+async def test_155_categories_are_typed_in_the_form_and_listed_page_by_page(
+    world: World, db: Database
+) -> None:
+    await world.asha.slash(world.channel, "complaint", text="help")
+    await set_categories(db, CATEGORIES_155)
+
+    opened = await world.asha.slash(world.channel, "complaint")
+    assert opened.modal is not None
+    (category,) = [
+        c["component"]
+        for c in opened.modal["components"]
+        if c["component"].get("custom_id") == "category"
+    ]
+    assert category["type"] == 4  # a text input: Discord's select holds 25
+    assert category["placeholder"] == "Type it as /complaint categories lists it"
+    first = await fill(world.asha, opened, {**STEP_1, "category": "category 150"})
+    second = await fill(world.asha, await next_step(world.asha, first, "Continue (2/3)"), STEP_2)
+    await fill(world.asha, await next_step(world.asha, second, "Continue (3/3)"), STEP_3)
+    async with db.session() as session:
+        assert await session.scalar(select(Complaint.category)) == "Category 150"
+
+    listed = await world.asha.slash(world.channel, "complaint", text="categories")
+    (page_1,) = ephemeral(listed)
+    assert "Showing 1–25 of 155." in shown(page_1) and labels(page_1) == ["Next page"]
+    pressed = await world.asha.click(page_1, label="Next page")
+    page_2 = ephemeral(pressed)[-1]
+    assert "Showing 26–50 of 155." in shown(page_2)
+    assert "Category 025" in shown(page_2) and "Category 024" not in shown(page_2)
+
+
+async def test_list_all_of_many_pages_on_discord(world: World, db: Database) -> None:
+    opened = await world.asha.slash(world.channel, "complaint")
+    first = await fill(world.asha, opened, STEP_1)
+    second = await fill(world.asha, await next_step(world.asha, first, "Continue (2/3)"), STEP_2)
+    await fill(world.asha, await next_step(world.asha, second, "Continue (3/3)"), STEP_3)
+    await copies_of_first_complaint(db, 2999)
+
+    listed = await world.asha.slash(world.channel, "complaint", text="list all")
+    (page_1,) = ephemeral(listed)
+    assert "Showing 1–25 of 3,000." in shown(page_1) and "#3000 ·" in shown(page_1)
+    assert "Next page" in labels(page_1)
+    page_2 = ephemeral(await world.asha.click(page_1, label="Next page"))[-1]
+    assert "Showing 26–50 of 3,000." in shown(page_2)
+    assert "#2975 ·" in shown(page_2) and "#2976 ·" not in shown(page_2)
