@@ -97,10 +97,9 @@ def count_line(page: Page[T], t: Translator) -> str:
                 number=t.number(page.number, 0), pages=t.number(page.pages, 0)
             )
         return ""
-    shown = t("Showing {first}–{last} of {total}.").format(
+    return t("Showing {first}–{last} of {total}.").format(
         first=t.number(page.first, 0), last=t.number(page.last, 0), total=t.number(page.total, 0)
     )
-    return shown
 
 
 def next_hint(page: Page[T], command: str, t: Translator) -> str:
