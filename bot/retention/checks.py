@@ -199,7 +199,7 @@ class RetentionPrompt:
 
 async def _check(ctx: Context, raw: str) -> tuple[RetentionCheck, Complaint]:
     check = (
-        await ctx.session.get(RetentionCheck, int(raw), with_for_update=True)
+        await ctx.session.get(RetentionCheck, int(raw), with_for_update={"key_share": True})
         if raw.isdecimal() and len(raw) <= 9  # an id the database's integer can hold
         else None
     )
