@@ -31,6 +31,7 @@ from storage.models import (
     Base,
     Complaint,
     FollowUp,
+    Member,
     RetentionCheck,
     Workspace,
 )
@@ -245,6 +246,33 @@ async def _assessment_answer(w: World) -> Call:
     return Call("action", in_dm, button.action, button.value)
 
 
+def _in_dm(w: World) -> Actor:
+    return Actor("console", w.ws, "bob", "Bob", channel_id="D1", is_dm=True)
+
+
+async def _assessment_start(w: World) -> Call:
+    await _people(w)
+    return Call("command", _in_dm(w), "assessment")
+
+
+async def _assessment_button(w: World, label: str, answered: int) -> Call:
+    await _people(w)
+    reply = await w.bot.command(_in_dm(w), "assessment")
+    for _ in range(answered):
+        four = next(b for p in reply.posts for b in p.message.buttons if b.label.startswith("4 "))
+        reply = await w.bot.action(_in_dm(w), four.action, four.value)
+    button = next(b for p in reply.posts for b in p.message.buttons if b.label == label)
+    return Call("action", _in_dm(w), button.action, button.value)
+
+
+async def _assessment_back(w: World) -> Call:
+    return await _assessment_button(w, "Back", 2)
+
+
+async def _assessment_pause(w: World) -> Call:
+    return await _assessment_button(w, "Pause", 1)
+
+
 async def _erase(w: World) -> Call:
     await _logged(w)
     asked = await w.bot.command(w.asha, "carebot", "customer erase ravi kumar")
@@ -271,7 +299,9 @@ CASES = [
     Case("complaint channel off", command(_meera, "complaint", "channel off")),
     Case("escalation hours", command(_meera, "complaint", "escalation hours 48")),
     Case("escalation amount", command(_meera, "complaint", "escalation amount 100")),
+    Case("escalation off", command(_meera, "complaint", "escalation off")),
     Case("managers here", command(_meera, "complaint", "managers here")),
+    Case("managers off", command(_meera, "complaint", "managers off")),
     Case("create form (a retry)", _create, same_delivery=True),
     Case("step form (a retry)", _step, same_delivery=True),
     Case("resolve forms", _resolve),
@@ -290,12 +320,17 @@ CASES = [
     Case("goal remove", _goal_remove),
     Case("metric record", command(_meera, "metric", "record returns 12 2026-11-01")),
     Case("digest channel", command(_meera, "digest", "channel here")),
+    Case("digest channel off", command(_meera, "digest", "channel off")),
     Case("digest schedule", command(_meera, "digest", "schedule tue 10:00")),
     Case("policy save forms", _policy_save),
     Case("policy mark final", _policy_final),
+    Case("assessment start", _assessment_start),
     Case("assessment answer", _assessment_answer),
+    Case("assessment back", _assessment_back),
+    Case("assessment pause", _assessment_pause),
     Case("role", command(_asha, "carebot", "role bob manager")),
     Case("language", command(_bob, "language", "hi")),
+    Case("language auto", command(_bob, "language", "auto")),
     Case("workspace language", command(_asha, "language", "workspace hi")),
     Case("customer erase button", _erase),
 ]
@@ -458,3 +493,23 @@ async def test_a_double_clicked_checklist_step_ends_checked(
     untick = next(b for b in shown.posts[0].message.buttons if b.label.endswith("Find the cause"))
     assert untick.label.startswith("☑") and untick.action != tick.action
     assert "☐ Identify the cause" in texts(await carebot.action(bob, untick.action, untick.value))
+
+
+async def test_two_admins_taking_each_others_role_at_once_leave_one_admin(
+    carebot: CareBot, db: Database
+) -> None:
+    zed, yan = person("Zed"), person("Yan")  # the shell names no roles: the first is admin
+    await carebot.command(zed, "help")
+    await carebot.command(yan, "help")
+    await carebot.command(zed, "carebot", "role yan admin")
+    said = await asyncio.gather(
+        carebot.command(zed, "carebot", "role yan agent"),
+        carebot.command(yan, "carebot", "role zed agent"),
+    )
+    # The second, decided after the first, is refused: no longer an admin, or the only one.
+    assert sum("is now agent" in texts(r) for r in said) == 1
+    async with db.session() as session:
+        admins = await session.scalar(
+            select(func.count()).select_from(Member).where(Member.role == "admin")
+        )
+    assert admins == 1
