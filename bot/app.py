@@ -122,12 +122,23 @@ class CareBot:
         text = text.replace("\x00", "").strip()  # PostgreSQL's text cannot hold a NUL
         return await self._event("command", key, actor, lambda ctx: handler(ctx, text))
 
-    async def action(self, actor: Actor, action: str, value: str = "") -> Reply:
+    async def action(
+        self, actor: Actor, action: str, value: str = "", delivery_id: str | None = None
+    ) -> Reply:
+        """A button press. `delivery_id` (the platform's id of this click) makes a redelivery
+        of the same click change and answer nothing."""
         handler = router.find_action(action)
         if handler is None:
             return await self._event("action", "unknown", actor, None)
         name = action.split(":", 1)[0]  # what follows the ':' names a record, not the action
-        return await self._event("action", name, actor, lambda ctx: handler(ctx, action, value))
+
+        async def handle(ctx: Context) -> Reply:
+            key = f"action:{actor.user_id}:{delivery_id}"[:200]
+            if delivery_id and not await first_delivery(ctx, key):
+                return Reply()  # this very click was handled already
+            return await handler(ctx, action, value)
+
+        return await self._event("action", name, actor, handle)
 
     async def submit(
         self,

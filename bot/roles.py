@@ -15,6 +15,7 @@ from bot.complaints.service import audit
 from bot.context import Context, Role
 from bot.errors import Forbidden, UserError
 from bot.i18n import N_
+from bot.locks import lock_workspace
 from bot.ui import Message, Reply, Section
 from storage.models import Member
 
@@ -119,6 +120,10 @@ async def set_role(ctx: Context, member: Member, role: Role) -> bool:
             role=ctx.t(ROLE_LABELS[floor]),
             platform=_platform(ctx),
         )
+    await lock_workspace(ctx)  # two changes at once: the second sees the first's (last admin)
+    await ctx.session.execute(
+        select(Member).where(Member.id == member.id).execution_options(populate_existing=True)
+    )
     old = Role(member.role)
     if old is role:
         return False

@@ -128,7 +128,7 @@ class Handlers:
     ) -> None:
         actor = await self._actor(interaction, workspace)
         if actor is not None:
-            reply = await self.core.action(actor, action, value)
+            reply = await self.core.action(actor, action, value, str(interaction.id))
             await Answer(self.outbound, interaction, actor).render(reply, self.open_form)
 
     async def on_action(self, interaction: discord.Interaction, action: str, value: str) -> None:

@@ -131,7 +131,9 @@ class SlackListeners:
         action = (body.get("actions") or [{}])[0]
         actor = await self.profiles.fill(actor_from(body, context), client)
         name = blocks.action_name(str(action.get("action_id", "")))
-        reply = await self.bot.action(actor, name, str(action.get("value") or ""))
+        reply = await self.bot.action(
+            actor, name, str(action.get("value") or ""), delivery_id=action.get("action_ts")
+        )
         answer = respond if body.get("response_url") else None
         await self.after_ack(reply, actor, client, body.get("trigger_id"), answer)
 

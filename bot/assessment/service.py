@@ -43,7 +43,7 @@ async def unfinished(ctx: Context) -> Assessment | None:
     return await ctx.session.scalar(
         select(Assessment)
         .where(Assessment.member_id == ctx.member.id, Assessment.completed_at.is_(None))
-        .with_for_update(of=Assessment)
+        .with_for_update(of=Assessment, key_share=True)
     )
 
 
@@ -79,7 +79,7 @@ async def own_run(ctx: Context, run_id: int) -> Assessment | None:
     return await ctx.session.scalar(
         select(Assessment)
         .where(Assessment.id == run_id, Assessment.member_id == ctx.member.id)
-        .with_for_update(of=Assessment)
+        .with_for_update(of=Assessment, key_share=True)
     )
 
 

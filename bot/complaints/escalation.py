@@ -110,7 +110,7 @@ class Escalation:
 @router.action("escalation.take")
 async def take_over(ctx: Context, _action: str, value: str) -> Reply:
     require_manager(ctx)
-    complaint = await service.get(ctx, number=parse_number(value))
+    complaint = await service.get(ctx, number=parse_number(value), for_update=True)
     await service.assign(ctx, complaint=complaint, assignee_external_id=ctx.member.external_id)
     note = ctx.t("You took over complaint #{number}.").format(number=complaint.number)
     return changed(ctx, complaint, note)

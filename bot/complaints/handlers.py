@@ -22,6 +22,7 @@ from bot.complaints.schemas import (
 from bot.context import Context, Role
 from bot.errors import Forbidden, InvalidForm, UserError
 from bot.i18n import N_
+from bot.locks import lock_workspace
 from bot.router import router
 from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply, Section
 from bot.validation import FormContext, field_errors, phone_or_none
@@ -94,7 +95,7 @@ async def complaint_command(ctx: Context, text: str) -> Reply:
     if verb == "categories":
         return await categories_command(ctx, rest)
     if verb == "channel":
-        return channel_command(ctx, rest.lower())
+        return await channel_command(ctx, rest.lower())
     if verb == "help":
         return Reply.say(help_message(ctx))
     if verb in SUBCOMMANDS:
@@ -229,6 +230,7 @@ async def categories_command(ctx: Context, rest: str) -> Reply:
         require_manager(ctx)
         if not name or len(name) > CATEGORY_MAX:
             raise UserError(N_("Give a category name of 1 to {max} characters."), max=CATEGORY_MAX)
+        await lock_workspace(ctx)  # the list as the last change left it, not as first read
         current = list(ctx.workspace.categories)
         if verb == "add":
             if any(name.lower() == category_label(c, t).lower() for c in current):
@@ -258,20 +260,24 @@ def require_manager(ctx: Context) -> None:
         raise Forbidden(N_("Only managers and admins can change this."))
 
 
-def channel_command(ctx: Context, where: str) -> Reply:
+async def channel_command(ctx: Context, where: str) -> Reply:
     """Cards go to one channel of the workspace's choosing, or where each command is typed."""
     t = ctx.t
     if where == "here":
         require_manager(ctx)
         if ctx.actor.is_dm or not ctx.actor.channel_id:
             raise UserError(N_("Type this in the channel that should receive complaint cards."))
-        ctx.workspace.complaints_channel = ctx.actor.channel_id
-        service.audit(ctx, "channel", None, channel=ctx.actor.channel_id)
+        await lock_workspace(ctx)
+        if ctx.workspace.complaints_channel != ctx.actor.channel_id:  # audited when it changes
+            ctx.workspace.complaints_channel = ctx.actor.channel_id
+            service.audit(ctx, "channel", None, channel=ctx.actor.channel_id)
         return Reply.text(t("Complaint cards will be posted in this channel."))
     if where == "off":
         require_manager(ctx)
-        ctx.workspace.complaints_channel = None
-        service.audit(ctx, "channel", None, channel=None)
+        await lock_workspace(ctx)
+        if ctx.workspace.complaints_channel is not None:
+            ctx.workspace.complaints_channel = None
+            service.audit(ctx, "channel", None, channel=None)
         return Reply.text(t("Complaint cards will be posted where each complaint is logged."))
     if where:
         raise UserError(N_("Use /complaint channel here, or /complaint channel off."))
@@ -302,8 +308,10 @@ async def submit_complaint(
 
 
 async def _complaint(ctx: Context, value: str | Mapping[str, str]) -> Complaint:
+    """The complaint a button or form is about, locked: whatever it changes is decided on the
+    complaint as it is, after any change pressed at the same moment."""
     raw = value.get("number", "") if isinstance(value, Mapping) else value
-    return await service.get(ctx, number=parse_number(raw))
+    return await service.get(ctx, number=parse_number(raw), for_update=True)
 
 
 @router.action("complaint.new")
@@ -369,7 +377,10 @@ async def assign_action(ctx: Context, _action: str, value: str) -> Reply:
 @router.action(views.STEP_PREFIX)
 async def checklist_action(ctx: Context, action: str, value: str) -> Reply:
     complaint = await _complaint(ctx, value)
-    await service.toggle_checklist(ctx, complaint=complaint, step=action.split(":", 1)[1])
+    step, _, target = action.split(":", 1)[1].partition(":")
+    if target not in (views.DONE, views.UNDONE):  # a button posted before they said which
+        target = views.UNDONE if complaint.checklist.get(step) else views.DONE
+    await service.set_checklist(ctx, complaint=complaint, step=step, done=target == views.DONE)
     return await show(ctx, complaint.number)
 
 

@@ -24,6 +24,13 @@ from bot.ui import Audience, Button, ButtonStyle, Message, Post, Reply, Section
 from storage.models import Complaint, FollowUp, Job, PostedMessage
 
 SNOOZE = timedelta(days=1)
+SNOOZE_ACTION = "follow_up.snooze"
+
+
+def snooze_action(due_at: datetime) -> str:
+    """Snooze names the due time it moves from (`follow_up.snooze:1764752400`): a second
+    click, or a redelivered one, finds the follow-up moved already and moves it no further."""
+    return f"{SNOOZE_ACTION}:{int(due_at.timestamp())}"
 
 
 def reminder(ctx: Context, complaint: Complaint, follow_up: FollowUp) -> Message:
@@ -45,7 +52,7 @@ def reminder(ctx: Context, complaint: Complaint, follow_up: FollowUp) -> Message
         buttons=(
             Button(t("Done – satisfied"), "follow_up.done:satisfied", number, ButtonStyle.PRIMARY),
             Button(t("Done – not satisfied"), "follow_up.done:not_satisfied", number),
-            Button(t("Snooze a day"), "follow_up.snooze", number),
+            Button(t("Snooze a day"), snooze_action(follow_up.due_at), number),
             Button(t("Reschedule"), "complaint.follow_up", number),
             Button(t("Details"), "complaint.details", number),
         ),
@@ -130,7 +137,7 @@ class FollowUpReminder:
 
 
 async def _complaint(ctx: Context, value: str) -> Complaint:
-    return await service.get(ctx, number=parse_number(value))
+    return await service.get(ctx, number=parse_number(value), for_update=True)
 
 
 @router.action("follow_up.done:")
@@ -145,13 +152,21 @@ async def done(ctx: Context, action: str, value: str) -> Reply:
     return changed(ctx, complaint, note.format(number=complaint.number))
 
 
-@router.action("follow_up.snooze")
-async def snooze(ctx: Context, _action: str, value: str) -> Reply:
+@router.action(SNOOZE_ACTION)  # a reminder sent before snooze named its due time
+@router.action(SNOOZE_ACTION + ":")
+async def snooze(ctx: Context, action: str, value: str) -> Reply:
     complaint = await _complaint(ctx, value)
     if complaint.follow_up_at is None:
         raise UserError(
             N_("Complaint #{number} has no follow-up scheduled."), number=complaint.number
         )
+    pressed_on = action.partition(":")[2]
+    if pressed_on.isdecimal() and int(complaint.follow_up_at.timestamp()) != int(pressed_on):
+        # Moved since this button was shown: by this very click delivered twice, a double
+        # click, or a reschedule. Moving it again would be a move nobody asked for.
+        note = ctx.t("Follow-up for complaint #{number} set for {when}.")
+        when = ctx.t.datetime(complaint.follow_up_at)
+        return Reply.text(note.format(number=complaint.number, when=when))
     due = max(complaint.follow_up_at, ctx.now()) + SNOOZE
     data = FollowUpIn.model_construct(due_at=due, note=None)
     await service.schedule_follow_up(ctx, complaint=complaint, data=data)

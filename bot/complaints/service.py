@@ -168,12 +168,19 @@ async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
     return complaint
 
 
-async def get(ctx: Context, *, number: int) -> Complaint:
-    complaint = await ctx.session.scalar(
-        select(Complaint).where(
-            Complaint.workspace_id == ctx.workspace.id, Complaint.number == number
-        )
+async def get(ctx: Context, *, number: int, for_update: bool = False) -> Complaint:
+    """The complaint; `for_update` locks its row first (PostgreSQL) and reads it afresh, so
+    two changes at once are made one after the other, the second seeing the first's result.
+    Every change to a complaint reads it this way."""
+    query = select(Complaint).where(
+        Complaint.workspace_id == ctx.workspace.id, Complaint.number == number
     )
+    if for_update:
+        # NO KEY UPDATE (key_share): see bot.locks.
+        query = query.with_for_update(of=Complaint, key_share=True).execution_options(
+            populate_existing=True
+        )
+    complaint = await ctx.session.scalar(query)
     if complaint is None:
         raise NotFound(N_("There is no complaint #{number} in this workspace."), number=number)
     return complaint
@@ -228,7 +235,10 @@ async def _scheduled_follow_ups(ctx: Context, complaint: Complaint) -> Sequence[
 async def schedule_follow_up(ctx: Context, *, complaint: Complaint, data: FollowUpIn) -> FollowUp:
     """Set the follow-up; one replaces any that was still scheduled."""
     assert data.due_at is not None
-    for old in await _scheduled_follow_ups(ctx, complaint):
+    scheduled = await _scheduled_follow_ups(ctx, complaint)
+    if [(f.due_at, f.note) for f in scheduled] == [(data.due_at, data.note)]:
+        return scheduled[0]  # set to what it is already (a second form): nothing changes
+    for old in scheduled:
         old.state = "cancelled"
     follow_up = FollowUp(
         complaint_id=complaint.id, due_at=data.due_at, note=data.note, created_at=ctx.now()
@@ -303,14 +313,17 @@ async def reopen(ctx: Context, *, complaint: Complaint) -> None:
     audit(ctx, "reopened", complaint, **changes)
 
 
-async def toggle_checklist(ctx: Context, *, complaint: Complaint, step: str) -> bool:
+async def set_checklist(ctx: Context, *, complaint: Complaint, step: str, done: bool) -> bool:
+    """Marks a step done or not done (what the button showed it would do, so a double click
+    lands once); False when it was that already and nothing changed."""
     if step not in CHECKLIST:
         raise UserError(N_("There is no such step in the checklist."))
-    done = not complaint.checklist.get(step, False)
+    if complaint.checklist.get(step, False) == done:
+        return False
     complaint.checklist = {**complaint.checklist, step: done}  # a new dict, so the ORM sees it
     _touch(ctx, complaint)
     audit(ctx, "checklist", complaint, step=step, done=done)
-    return done
+    return True
 
 
 # --- reading ----------------------------------------------------------------------------------

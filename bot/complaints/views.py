@@ -21,6 +21,14 @@ CATEGORIES_ACTION = "complaint.categories"  # the category list's Next page butt
 
 T = TypeVar("T")
 
+# A checklist button says what it does (`complaint.checklist:cause:done`), not "toggle": a
+# double click or an old message sets the same state again, which changes nothing.
+DONE, UNDONE = "done", "undone"
+
+
+def checklist_action(code: str, done_now: bool) -> str:
+    return f"{STEP_PREFIX}{code}:{UNDONE if done_now else DONE}"
+
 
 def ref(complaint: Complaint) -> str:
     return f"complaint:{complaint.number}"
@@ -201,7 +209,7 @@ def details(
     checklist_buttons = tuple(
         Button(
             ("☑ " if complaint.checklist.get(code) else "☐ ") + t(label),
-            STEP_PREFIX + code,
+            checklist_action(code, bool(complaint.checklist.get(code))),
             str(complaint.number),
         )
         for code, label in CHECKLIST_SHORT.items()

@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.goals.handlers import require_manager
 from bot.goals.periods import week_before
 from bot.i18n import N_
+from bot.locks import lock_workspace
 from bot.router import router
 from bot.ui import Message, Reply, Section
 
@@ -95,8 +96,10 @@ async def channel_command(ctx: Context, where: str) -> Reply:
         )
     require_manager(ctx)
     channel = _channel(ctx, where)
-    ctx.workspace.digest_channel = channel
-    audit(ctx, "digest_channel", None, channel=channel)
+    await lock_workspace(ctx)
+    if ctx.workspace.digest_channel != channel:  # audited when it changes
+        ctx.workspace.digest_channel = channel
+        audit(ctx, "digest_channel", None, channel=channel)
     job = await schedule.replan(ctx.session, ctx.workspace, ctx.now())
     if job is None or channel is None:
         return Reply.text(t("The weekly digest is off."))
@@ -112,8 +115,10 @@ async def schedule_command(ctx: Context, rest: str) -> Reply:
     if rest:
         require_manager(ctx)
         day, at = schedule.parse_schedule(rest)
-        ctx.workspace.digest_day, ctx.workspace.digest_time = day, at
-        audit(ctx, "digest_schedule", None, day=day, time=at)
+        await lock_workspace(ctx)
+        if (ctx.workspace.digest_day, ctx.workspace.digest_time) != (day, at):
+            ctx.workspace.digest_day, ctx.workspace.digest_time = day, at
+            audit(ctx, "digest_schedule", None, day=day, time=at)
         job = await schedule.replan(ctx.session, ctx.workspace, ctx.now())
         if job is not None:
             return Reply.text(

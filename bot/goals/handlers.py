@@ -85,7 +85,7 @@ async def goal_command(ctx: Context, text: str) -> Reply:
     require_manager(ctx)
     if verb == "add":
         return Reply(form=forms.goal_form(ctx))
-    goal = await service.get(ctx, number=parse_number(rest))
+    goal = await service.get(ctx, number=parse_number(rest), for_update=verb == "remove")
     if verb == "edit":
         return Reply(form=forms.goal_form(ctx, goal))
     service.remove(ctx, goal=goal)
@@ -114,7 +114,7 @@ async def submit_goal(
 ) -> Reply:
     require_manager(ctx)
     number = state.get("number")
-    goal = await service.get(ctx, number=parse_number(number)) if number else None
+    goal = await service.get(ctx, number=parse_number(number), for_update=True) if number else None
     form = forms.goal_form(ctx, goal)
     try:
         data = GoalIn.model_validate(dict(values), context=form_context(ctx))

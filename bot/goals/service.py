@@ -17,7 +17,8 @@ from bot.goals.metrics import measure
 from bot.goals.periods import Window, goal_windows
 from bot.goals.schemas import GoalIn
 from bot.i18n import N_
-from storage.models import Goal, MetricValue, Workspace
+from bot.locks import lock_workspace
+from storage.models import Goal, MetricValue
 
 LIST_LIMIT = 30
 
@@ -32,14 +33,19 @@ async def active(session: AsyncSession, workspace_id: int) -> list[Goal]:
     )
 
 
-async def get(ctx: Context, *, number: int) -> Goal:
-    goal = await ctx.session.scalar(
-        select(Goal).where(
-            Goal.workspace_id == ctx.workspace.id,
-            Goal.number == number,
-            Goal.removed_at.is_(None),
-        )
+async def get(ctx: Context, *, number: int, for_update: bool = False) -> Goal:
+    """An active goal; `for_update` locks it (PostgreSQL) so a change is decided on it as the
+    last change left it: a second removal at once finds it removed."""
+    query = select(Goal).where(
+        Goal.workspace_id == ctx.workspace.id,
+        Goal.number == number,
+        Goal.removed_at.is_(None),
     )
+    if for_update:
+        query = query.with_for_update(of=Goal, key_share=True).execution_options(
+            populate_existing=True
+        )
+    goal = await ctx.session.scalar(query)
     if goal is None:
         raise NotFound(N_("There is no goal {number}. Type /goal list."), number=number)
     return goal
@@ -59,9 +65,7 @@ async def add(ctx: Context, *, data: GoalIn) -> Goal:
     """A new goal numbered after every earlier one, removed ones too, so a number never
     comes back meaning something else. The workspace row is locked so two managers adding
     at once get two numbers (SQLite runs one transaction at a time anyway)."""
-    await ctx.session.execute(
-        select(Workspace.id).where(Workspace.id == ctx.workspace.id).with_for_update()
-    )
+    await lock_workspace(ctx)
     last = await ctx.session.scalar(
         select(func.max(Goal.number)).where(Goal.workspace_id == ctx.workspace.id)
     )
@@ -78,6 +82,8 @@ async def add(ctx: Context, *, data: GoalIn) -> Goal:
 
 
 def update(ctx: Context, *, goal: Goal, data: GoalIn) -> None:
+    if all(getattr(goal, name) == value for name, value in _fields(data).items()):
+        return  # saved as it was: nothing changed, nothing to audit
     for name, value in _fields(data).items():
         setattr(goal, name, value)
     audit(ctx, "goal_changed", None, number=goal.number, **_jsonable(data))
@@ -93,7 +99,9 @@ def _jsonable(data: GoalIn) -> dict[str, str | None]:
 
 
 async def record(ctx: Context, *, name: str, value: Decimal, on: date) -> tuple[MetricValue, bool]:
-    """The figure for `name` on a day; recording the same day again corrects it (True)."""
+    """The figure for `name` on a day; recording the same day again corrects it (True).
+    Under the workspace's lock, so two records at once never make two rows for one day."""
+    await lock_workspace(ctx)
     row = await ctx.session.scalar(
         select(MetricValue).where(
             MetricValue.workspace_id == ctx.workspace.id,
@@ -102,6 +110,8 @@ async def record(ctx: Context, *, name: str, value: Decimal, on: date) -> tuple[
         )
     )
     replaced = row is not None
+    if row is not None and row.value == value:
+        return row, replaced  # the same figure again: nothing changed, nothing to audit
     if row is None:
         row = MetricValue(workspace_id=ctx.workspace.id, name=name, on=on)
         ctx.session.add(row)

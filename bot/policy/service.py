@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.context import Context
+from bot.locks import lock_workspace
 from bot.policy.content import BY_CODE, Section
 from storage.models import Member, PolicyEntry, PolicySection
 
@@ -57,7 +58,9 @@ def current(rows: list[PolicyEntry]) -> dict[tuple[str, str], PolicyEntry]:
 
 async def save(ctx: Context, section: Section, values: Mapping[str, str | None]) -> int | None:
     """Adds the items that changed as the section's next version; None if nothing changed.
-    A section marked final stops being final when it changes."""
+    A section marked final stops being final when it changes. Under the workspace's lock:
+    two saves at once compare with each other's result and never take one version twice."""
+    await lock_workspace(ctx)
     now_answers = {k[1]: e.text for k, e in current(await entries(ctx, section.code)).items()}
     # PostgreSQL's text cannot hold a NUL: a pasted one is dropped (as clean_text does).
     typed = {i.code: (values.get(i.code) or "").replace("\x00", "").strip() for i in section.items}
@@ -85,9 +88,12 @@ async def save(ctx: Context, section: Section, values: Mapping[str, str | None])
 
 
 async def mark_final(ctx: Context, section: Section) -> PolicySection | None:
+    await lock_workspace(ctx)
     row = await state(ctx, section.code)
     if row is None or row.version == 0:
         return None
+    if is_final(row):
+        return row  # final already (a second click): who marked it and when stay
     row.final_version, row.final_by_id, row.final_at = row.version, ctx.member.id, ctx.now()
     return row
 

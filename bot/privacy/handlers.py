@@ -93,7 +93,7 @@ async def erase_action(ctx: Context, _action: str, value: str) -> Reply:
     by, _, number = value.partition(":")
     if by not in ("p", "n") or not number.isdigit():
         raise UserError(USAGE)
-    complaint = await service.get(ctx, number=int(number))
+    complaint = await service.get(ctx, number=int(number), for_update=True)
     if complaint.erased_at is not None:  # a second press, or someone was quicker
         return Reply.text(ctx.t("This customer's personal data is erased already."))
     if by == "p" and complaint.customer_phone:

@@ -156,8 +156,12 @@ def prompt(ctx: Context, check: RetentionCheck, complaint: Complaint, nudge: int
 
 
 async def _open_check(job: JobContext) -> tuple[RetentionCheck, Complaint] | None:
+    # Locked like the answers' form does (_check): an answer recorded while the prompt was
+    # out is not overwritten by "prompted" or "missed".
     check = await job.session.scalar(
-        select(RetentionCheck).where(RetentionCheck.complaint_id == job.job.subject_id)
+        select(RetentionCheck)
+        .where(RetentionCheck.complaint_id == job.job.subject_id)
+        .with_for_update(key_share=True)
     )
     if check is None or check.state not in ("scheduled", "prompted"):
         return None
@@ -199,7 +203,7 @@ class RetentionPrompt:
 
 async def _check(ctx: Context, raw: str) -> tuple[RetentionCheck, Complaint]:
     check = (
-        await ctx.session.get(RetentionCheck, int(raw), with_for_update=True)
+        await ctx.session.get(RetentionCheck, int(raw), with_for_update={"key_share": True})
         if raw.isdecimal() and len(raw) <= 9  # an id the database's integer can hold
         else None
     )
