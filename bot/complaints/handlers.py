@@ -243,8 +243,14 @@ async def categories_command(ctx: Context, rest: str) -> Reply:
             current.remove(code)
         ctx.workspace.categories = current
         service.audit(ctx, "categories", None, categories=current)
-    # The listing, paged: `/complaint categories page 2`; after a change, its first page.
-    page = 1 if verb in ("add", "remove") else paging.split_page(rest)[1]
+    # The listing, paged: `/complaint categories page 2`; after an addition, the page that
+    # shows it (the last), after a removal the first.
+    if verb == "add":
+        page = -(-len(ctx.workspace.categories) // paging.PAGE_SIZE)
+    elif verb == "remove":
+        page = 1
+    else:
+        page = paging.split_page(rest)[1]
     return Reply.say(views.categories(ctx, page))
 
 
