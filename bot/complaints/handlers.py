@@ -18,8 +18,8 @@ from bot.complaints.schemas import (
     ResolveIn,
     StepIn,
 )
-from bot.context import Context, Role
-from bot.errors import Forbidden, InvalidForm, UserError
+from bot.context import Context
+from bot.errors import InvalidForm, UserError
 from bot.i18n import N_
 from bot.router import router
 from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply, Section
@@ -192,7 +192,6 @@ async def categories_command(ctx: Context, rest: str) -> Reply:
     verb, _, name = rest.partition(" ")
     verb, name = verb.lower(), name.strip()
     if verb in ("add", "remove"):
-        require_manager(ctx)
         if not name or len(name) > CATEGORY_MAX:
             raise UserError(N_("Give a category name of 1 to {max} characters."), max=CATEGORY_MAX)
         current = list(ctx.workspace.categories)
@@ -213,23 +212,16 @@ async def categories_command(ctx: Context, rest: str) -> Reply:
     )
 
 
-def require_manager(ctx: Context) -> None:
-    if ctx.role not in (Role.MANAGER, Role.ADMIN):
-        raise Forbidden(N_("Only managers and admins can change this."))
-
-
 def channel_command(ctx: Context, where: str) -> Reply:
     """Cards go to one channel of the workspace's choosing, or where each command is typed."""
     t = ctx.t
     if where == "here":
-        require_manager(ctx)
         if ctx.actor.is_dm or not ctx.actor.channel_id:
             raise UserError(N_("Type this in the channel that should receive complaint cards."))
         ctx.workspace.complaints_channel = ctx.actor.channel_id
         service.audit(ctx, "channel", None, channel=ctx.actor.channel_id)
         return Reply.text(t("Complaint cards will be posted in this channel."))
     if where == "off":
-        require_manager(ctx)
         ctx.workspace.complaints_channel = None
         service.audit(ctx, "channel", None, channel=None)
         return Reply.text(t("Complaint cards will be posted where each complaint is logged."))

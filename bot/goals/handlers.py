@@ -9,8 +9,8 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from bot.categories import category_label
-from bot.context import Context, Role
-from bot.errors import Forbidden, InvalidForm, UserError
+from bot.context import Context
+from bot.errors import InvalidForm, UserError
 from bot.goals import forms, service, views
 from bot.goals.periods import local_day, midnight, week_before
 from bot.goals.schemas import GoalFormContext, GoalIn, metric_name, parse_decimal
@@ -19,15 +19,9 @@ from bot.router import router
 from bot.ui import FieldErrors, Message, Reply, Section
 from bot.validation import field_errors
 
-CHANGERS = (Role.MANAGER, Role.ADMIN)
 RECORD_USAGE = N_(
     "Use /metric record NAME VALUE [YYYY-MM-DD], for example /metric record returns 12"
 )
-
-
-def require_manager(ctx: Context) -> None:
-    if ctx.role not in CHANGERS:
-        raise Forbidden(N_("Only managers and admins can change this."))
 
 
 def parse_number(text: str) -> int:
@@ -81,7 +75,6 @@ async def goal_command(ctx: Context, text: str) -> Reply:
         return Reply.say(help_message(ctx))
     if verb not in ("add", "edit", "remove"):
         raise UserError(N_("Unknown subcommand “{verb}”. Type /goal help."), verb=verb)
-    require_manager(ctx)
     if verb == "add":
         return Reply(form=forms.goal_form(ctx))
     goal = await service.get(ctx, number=parse_number(rest))
@@ -102,7 +95,6 @@ async def list_goals(ctx: Context) -> Reply:
 async def submit_goal(
     ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
 ) -> Reply:
-    require_manager(ctx)
     number = state.get("number")
     goal = await service.get(ctx, number=parse_number(number)) if number else None
     form = forms.goal_form(ctx, goal)
@@ -132,7 +124,6 @@ async def metric_command(ctx: Context, text: str) -> Reply:
     verb, _, rest = text.partition(" ")
     verb, rest = verb.lower(), rest.strip()
     if verb == "record":
-        require_manager(ctx)
         return await record_command(ctx, rest)
     if verb in ("", "list"):
         try:
