@@ -5,8 +5,10 @@ refusal is one translated sentence and writes nothing. A command, button or form
 the table is refused (and fails the test that compares the table with the router).
 
 Roles: agent < manager < admin. "Holds" is a condition on the record the event names: the
-agent who logged a complaint or is assigned to it holds it; the agent asked to make a
-retention check holds that check. Managers and admins may act on any record.
+agent who logged a complaint (its "received by") or is assigned to it holds it; the agent
+asked to make a retention check holds that check. Managers and admins act on any record. So an
+agent works on the complaints they hold (Add step, Resolve, Reopen, Follow-up, Assign, which
+hands it on to someone else) and reads everyone's cards and details, masked.
 
 What is checked elsewhere, on the data itself, and why it is not a row here:
 - personal data (a customer's name, phone, address) is shown only to those who hold the
@@ -240,8 +242,9 @@ def for_form(form_id: str, state: Mapping[str, str]) -> Demand:
 
 
 def _id(raw: str) -> int | None:
-    """A complaint number or record id as typed on a button ("#12", "12"), if it is one."""
-    digits = raw.strip().lstrip("#")
+    """A complaint number or record id as a button or form carries it ("#12", "12", or
+    "12:…" when more follows it, such as the state the button was pressed on), if it is one."""
+    digits = raw.strip().lstrip("#").split(":", 1)[0]
     return int(digits) if digits.isdecimal() and len(digits) <= 9 else None
 
 
