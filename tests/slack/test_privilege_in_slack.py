@@ -98,8 +98,9 @@ async def test_a_failed_role_look_up_makes_the_first_person_no_admin(
     await user_side.command(command="/carebot", text="role <@U2|bob>", user="U2", name="bob")
     assert (await responded(user_side, 1))["text"] == "bob: agent"
     assert await roles(db) == {"U2": "agent"}
+    await slack.wait_for("users.info", attempts)  # every attempt met the fault
     lookups = [c for c in slack.calls_to("users.info") if c.args.get("user") == "U2"]
-    assert len(lookups) == attempts  # every attempt met the fault
+    assert len(lookups) == attempts
 
     await user_side.command(
         command="/carebot", text="customer export 98765 43210", user="U2", name="bob"
