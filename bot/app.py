@@ -1,6 +1,7 @@
 """The core's one door: adapters hand it events and render the Reply it gives back.
 
 Each event runs in one database transaction: it commits whole, or nothing of it is saved.
+Before its handler runs, the event is checked against the permission table (bot/permissions.py).
 Typed errors become a translated sentence; anything unexpected is logged with an id that
 the person is shown, and no traceback reaches them.
 """
@@ -32,6 +33,7 @@ import bot.policy.handlers
 import bot.policy.training
 import bot.privacy.retention
 import bot.retention.checks
+from bot import permissions
 from bot.charts import with_charts
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
@@ -120,7 +122,13 @@ class CareBot:
         if handler is None:
             return await self._event("command", "unknown", actor, None)
         text = text.replace("\x00", "").strip()  # PostgreSQL's text cannot hold a NUL
-        return await self._event("command", key, actor, lambda ctx: handler(ctx, text))
+        demand = permissions.for_command(key, text)
+
+        async def handle(ctx: Context) -> Reply:
+            await permissions.check(ctx, demand)
+            return await handler(ctx, text)
+
+        return await self._event("command", key, actor, handle)
 
     async def action(
         self, actor: Actor, action: str, value: str = "", delivery_id: str | None = None
@@ -131,8 +139,10 @@ class CareBot:
         if handler is None:
             return await self._event("action", "unknown", actor, None)
         name = action.split(":", 1)[0]  # what follows the ':' names a record, not the action
+        demand = permissions.for_action(action, value)
 
         async def handle(ctx: Context) -> Reply:
+            await permissions.check(ctx, demand)
             key = f"action:{actor.user_id}:{delivery_id}"[:200]
             if delivery_id and not await first_delivery(ctx, key):
                 return Reply()  # this very click was handled already
@@ -153,7 +163,11 @@ class CareBot:
         if handler is None:
             return await self._event("submit", "unknown", actor, None)
 
+        demand = permissions.for_form(form_id, state or {})
+
         async def handle(ctx: Context) -> Reply:
+            # Permission first: a refused submission leaves no delivery key behind either.
+            await permissions.check(ctx, demand)
             if delivery_id and not await first_delivery(ctx, delivery_id):
                 return Reply()  # handled already: a retry or a double click changes nothing
             return await handler(ctx, values, state or {}, delivery_id)

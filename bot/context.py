@@ -29,6 +29,12 @@ class Role(StrEnum):
 
 _RANKS = {Role.AGENT: 0, Role.MANAGER: 1, Role.ADMIN: 2}
 
+# Platforms that can never name admins: the local shell, run by whoever is in charge. There a
+# workspace's first member is its admin (someone must be able to give roles). Every other
+# platform names its admins, and one that did not answer named nobody: a failed look-up is an
+# agent's event until the platform answers, never a reason to make anyone admin.
+PLATFORMS_WITHOUT_ADMINS = frozenset({"console"})
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -44,8 +50,8 @@ class Actor:
     # or Manage Server): a floor, never a ceiling, so roles set with /carebot role survive.
     platform_role: Role | None = None
     # The platform named this person's role just now (None then means no floor) and it is kept
-    # as their floor; False (a Discord DM, a failed Slack lookup, the shell) leaves it as it was.
-    # Where the platform names roles, nobody becomes admin by being the first to use carebot.
+    # as their floor; False (a Discord DM, a failed Slack lookup, the shell) leaves the stored
+    # role and floor as they were, and grants nothing: a new person is then an agent.
     platform_knows_roles: bool = False
     locale: str | None = None
 

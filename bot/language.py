@@ -3,8 +3,8 @@ workspace's, which channel posts (cards, digests) and people without a choice ge
 
 from __future__ import annotations
 
-from bot.context import Context, Role
-from bot.errors import Forbidden, UserError
+from bot.context import Context
+from bot.errors import UserError
 from bot.i18n import N_, SUPPORTED_LOCALES, Translator
 from bot.router import router
 from bot.ui import Message, Reply, Section
@@ -58,8 +58,6 @@ async def language_command(ctx: Context, text: str) -> Reply:
     if not words:
         return _current(ctx)
     if words[0].lower() == "workspace":
-        if ctx.role is not Role.ADMIN:
-            raise Forbidden(N_("Only admins can change the workspace's language."))
         if len(words) != 2:
             raise UserError(N_("Use /language workspace CODE, for example /language workspace hi."))
         ctx.workspace.locale = _code(words[1])

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.categories import DEFAULT_CATEGORIES
 from bot.clock import Clock
-from bot.context import Actor, Role
+from bot.context import PLATFORMS_WITHOUT_ADMINS, Actor, Role
 from bot.privacy.planning import plan_for
 from bot.settings import Settings
 from storage.models import Member, Workspace
@@ -91,11 +91,12 @@ def apply_floor(member: Member, actor: Actor) -> None:
 async def _new_member(
     session: AsyncSession, workspace: Workspace, actor: Actor, clock: Clock
 ) -> Member:
-    """A member seen for the first time. Where the platform cannot name admins (the shell), the
-    workspace's first member is its admin; elsewhere the platform's admins are."""
+    """A member seen for the first time: the platform's floor, else an agent. Only where the
+    platform can never name admins (the shell) is the workspace's first member its admin; a
+    platform that did not answer this time (a failed look-up, a Discord DM) grants nothing."""
     floor = actor.platform_role
     role = floor or Role.AGENT
-    if not actor.platform_knows_roles and floor is None:
+    if actor.platform in PLATFORMS_WITHOUT_ADMINS and floor is None:
         count = await session.scalar(
             select(func.count()).select_from(Member).where(Member.workspace_id == workspace.id)
         )

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 
 from bot.complaints.service import audit
 from bot.context import Context, Role
-from bot.errors import Forbidden, UserError
+from bot.errors import UserError
 from bot.i18n import N_
 from bot.locks import lock_workspace
 from bot.ui import Message, Reply, Section
@@ -25,11 +25,6 @@ MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|([^>]*))?>")
 PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord"}
 LIST_LIMIT = 60
 ROLE_USAGE = N_("Use /carebot role @person, or /carebot role @person agent|manager|admin.")
-
-
-def require_admin(ctx: Context) -> None:
-    if ctx.role is not Role.ADMIN:
-        raise Forbidden(N_("Only admins can do this."))
 
 
 def split_mention(text: str) -> tuple[str, str]:
@@ -110,7 +105,6 @@ def _platform(ctx: Context) -> str:
 async def set_role(ctx: Context, member: Member, role: Role) -> bool:
     """Sets and audits the role; False when it was that already. Refuses a role below the
     platform's floor and taking the last admin's role away (nobody could give it back)."""
-    require_admin(ctx)
     floor = Role(member.platform_role) if member.platform_role else None
     if not role.at_least(floor):
         assert floor is not None

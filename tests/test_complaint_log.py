@@ -179,12 +179,13 @@ async def test_steps_assignment_follow_up_resolution_and_reopening(
     await log_complaint(carebot, asha)
     await carebot.command(bob, "complaint", "list")  # Bob joins the workspace
 
+    # Only the agent who holds a complaint (logged it, or is assigned it) works on it.
+    assigned = await carebot.submit(asha, "complaint.assign", {"assignee": "bob"}, {"number": "1"})
+    assert "assigned to Bob" in texts(assigned)
     step = await carebot.submit(
         bob, "complaint.step", {"text": "Courier confirmed the delay"}, {"number": "1"}
     )
     assert "Step added" in texts(step)
-    assigned = await carebot.submit(asha, "complaint.assign", {"assignee": "bob"}, {"number": "1"})
-    assert "assigned to Bob" in texts(assigned)
 
     clock.advance(timedelta(days=3))  # the follow-up is now overdue
     overdue = texts(await carebot.command(asha, "complaint", "list overdue"))
@@ -232,8 +233,8 @@ async def test_steps_assignment_follow_up_resolution_and_reopening(
         actions = (await session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))).all()
     assert actions == [
         "created",
-        "step_added",
         "assigned",
+        "step_added",
         "follow_up_done",
         "follow_up_scheduled",
         "resolved",

@@ -10,7 +10,8 @@ Roles: the member's permissions where they act are a floor: Administrator → ad
 Server → at least manager, anyone else → no floor, so a role an admin set with /carebot role
 stands (new people are agents). With DISCORD_SUPPORT_ROLE set, only that role's members (and
 managers and admins) may act; others are refused. In DMs there are no permissions: the stored
-role applies.
+role applies, and someone carebot meets there first is an agent (Discord names admins: being
+first never makes anyone one).
 """
 
 from __future__ import annotations

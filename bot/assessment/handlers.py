@@ -11,7 +11,6 @@ from bot.ui import Audience, Message, Post, Reply, Section
 from storage.models import Assessment
 
 PRIVATE = (Role.ADMIN,)  # besides the respondent, who may read individual answers
-TEAM = (Role.MANAGER, Role.ADMIN)
 
 
 SENT = N_("I sent it to you in a direct message.")
@@ -140,8 +139,6 @@ async def history(ctx: Context) -> Reply:
 
 
 async def team(ctx: Context) -> Reply:
-    if ctx.role not in TEAM:
-        raise Forbidden(N_("Only managers and admins can see the team's results."))
     results = await service.team(ctx)
     return in_dm(ctx, views.team(ctx, results, show_people=ctx.role in PRIVATE))
 

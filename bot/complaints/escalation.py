@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.categories import category_label
 from bot.complaints import planning, service, views
-from bot.complaints.handlers import SUBCOMMANDS, changed, parse_number, require_manager
+from bot.complaints.handlers import SUBCOMMANDS, changed, parse_number
 from bot.complaints.planning import ESCALATION
 from bot.context import Context
 from bot.errors import UserError
@@ -109,7 +109,6 @@ class Escalation:
 
 @router.action("escalation.take")
 async def take_over(ctx: Context, _action: str, value: str) -> Reply:
-    require_manager(ctx)
     complaint = await service.get(ctx, number=parse_number(value), for_update=True)
     await service.assign(ctx, complaint=complaint, assignee_external_id=ctx.member.external_id)
     note = ctx.t("You took over complaint #{number}.").format(number=complaint.number)
@@ -122,8 +121,6 @@ async def escalation_command(ctx: Context, rest: str) -> Reply:
     workspace = ctx.workspace
     what, _, value = rest.strip().partition(" ")
     what, value = what.lower(), value.strip()
-    if what:
-        require_manager(ctx)
     if what == "hours":
         if not value.isdecimal() or not 1 <= int(value) <= HOURS_MAX:
             raise UserError(
@@ -179,7 +176,6 @@ async def _plan_open_complaints(ctx: Context) -> None:
 
 async def managers_command(ctx: Context, rest: str) -> Reply:
     """/complaint managers here|off: the channel where escalations go (else managers' DMs)."""
-    require_manager(ctx)
     where = rest.strip().lower()
     if where == "here":
         if ctx.actor.is_dm or not ctx.actor.channel_id:

@@ -19,8 +19,8 @@ from bot.complaints.schemas import (
     ResolveIn,
     StepIn,
 )
-from bot.context import Context, Role
-from bot.errors import Forbidden, InvalidForm, UserError
+from bot.context import Context
+from bot.errors import InvalidForm, UserError
 from bot.i18n import N_
 from bot.locks import lock_workspace
 from bot.router import router
@@ -227,7 +227,6 @@ async def categories_command(ctx: Context, rest: str) -> Reply:
     verb, _, name = rest.partition(" ")
     verb, name = verb.lower(), name.strip()
     if verb in ("add", "remove"):
-        require_manager(ctx)
         if not name or len(name) > CATEGORY_MAX:
             raise UserError(N_("Give a category name of 1 to {max} characters."), max=CATEGORY_MAX)
         await lock_workspace(ctx)  # the list as the last change left it, not as first read
@@ -261,16 +260,10 @@ async def categories_action(ctx: Context, _action: str, value: str) -> Reply:
     return Reply.say(views.categories(ctx, page))
 
 
-def require_manager(ctx: Context) -> None:
-    if ctx.role not in (Role.MANAGER, Role.ADMIN):
-        raise Forbidden(N_("Only managers and admins can change this."))
-
-
 async def channel_command(ctx: Context, where: str) -> Reply:
     """Cards go to one channel of the workspace's choosing, or where each command is typed."""
     t = ctx.t
     if where == "here":
-        require_manager(ctx)
         if ctx.actor.is_dm or not ctx.actor.channel_id:
             raise UserError(N_("Type this in the channel that should receive complaint cards."))
         await lock_workspace(ctx)
@@ -279,7 +272,6 @@ async def channel_command(ctx: Context, where: str) -> Reply:
             service.audit(ctx, "channel", None, channel=ctx.actor.channel_id)
         return Reply.text(t("Complaint cards will be posted in this channel."))
     if where == "off":
-        require_manager(ctx)
         await lock_workspace(ctx)
         if ctx.workspace.complaints_channel is not None:
             ctx.workspace.complaints_channel = None

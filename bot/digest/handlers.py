@@ -12,7 +12,6 @@ from bot.complaints.service import audit
 from bot.context import Context
 from bot.digest import content, schedule, views
 from bot.errors import UserError
-from bot.goals.handlers import require_manager
 from bot.goals.periods import week_before
 from bot.i18n import N_
 from bot.locks import lock_workspace
@@ -94,7 +93,6 @@ async def channel_command(ctx: Context, where: str) -> Reply:
                 channel=channel_shown(ctx.workspace.digest_channel), when=when_shown(ctx)
             )
         )
-    require_manager(ctx)
     channel = _channel(ctx, where)
     await lock_workspace(ctx)
     if ctx.workspace.digest_channel != channel:  # audited when it changes
@@ -113,7 +111,6 @@ async def channel_command(ctx: Context, where: str) -> Reply:
 async def schedule_command(ctx: Context, rest: str) -> Reply:
     t = ctx.t
     if rest:
-        require_manager(ctx)
         day, at = schedule.parse_schedule(rest)
         await lock_workspace(ctx)
         if (ctx.workspace.digest_day, ctx.workspace.digest_time) != (day, at):

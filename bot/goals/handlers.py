@@ -10,8 +10,8 @@ from pydantic_core import PydanticCustomError
 
 from bot import paging
 from bot.categories import category_label
-from bot.context import Context, Role
-from bot.errors import Forbidden, InvalidForm, UserError
+from bot.context import Context
+from bot.errors import InvalidForm, UserError
 from bot.goals import forms, service, views
 from bot.goals.periods import local_day, midnight, week_before
 from bot.goals.schemas import GoalFormContext, GoalIn, metric_name, parse_decimal
@@ -20,15 +20,9 @@ from bot.router import router
 from bot.ui import FieldErrors, Message, Reply, Section
 from bot.validation import field_errors
 
-CHANGERS = (Role.MANAGER, Role.ADMIN)
 RECORD_USAGE = N_(
     "Use /metric record NAME VALUE [YYYY-MM-DD], for example /metric record returns 12"
 )
-
-
-def require_manager(ctx: Context) -> None:
-    if ctx.role not in CHANGERS:
-        raise Forbidden(N_("Only managers and admins can change this."))
 
 
 def parse_number(text: str) -> int:
@@ -82,7 +76,6 @@ async def goal_command(ctx: Context, text: str) -> Reply:
         return Reply.say(help_message(ctx))
     if verb not in ("add", "edit", "remove"):
         raise UserError(N_("Unknown subcommand “{verb}”. Type /goal help."), verb=verb)
-    require_manager(ctx)
     if verb == "add":
         return Reply(form=forms.goal_form(ctx))
     goal = await service.get(ctx, number=parse_number(rest), for_update=verb == "remove")
@@ -112,7 +105,6 @@ async def list_action(ctx: Context, _action: str, value: str) -> Reply:
 async def submit_goal(
     ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
 ) -> Reply:
-    require_manager(ctx)
     number = state.get("number")
     goal = await service.get(ctx, number=parse_number(number), for_update=True) if number else None
     form = forms.goal_form(ctx, goal)
@@ -142,7 +134,6 @@ async def metric_command(ctx: Context, text: str) -> Reply:
     verb, _, rest = text.partition(" ")
     verb, rest = verb.lower(), rest.strip()
     if verb == "record":
-        require_manager(ctx)
         return await record_command(ctx, rest)
     if verb in ("", "list"):
         try:

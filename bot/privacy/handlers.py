@@ -10,7 +10,6 @@ from bot.i18n import N_
 from bot.privacy import customers
 from bot.privacy.customers import Customer
 from bot.privacy.document import document, to_json
-from bot.roles import require_admin
 from bot.router import router
 from bot.ui import Attachment, Button, ButtonStyle, Message, Reply, Section
 from storage.models import Complaint
@@ -24,7 +23,6 @@ async def customer_command(ctx: Context, rest: str) -> Reply:
     verb = verb.lower()
     if verb not in ("export", "erase") or not typed.strip():
         raise UserError(USAGE)
-    require_admin(ctx)
     customer = customers.identify(typed, ctx.workspace.phone_region)
     found = await customers.find(ctx.session, ctx.workspace.id, customer)
     if not found:
@@ -89,7 +87,6 @@ def _confirm(ctx: Context, customer: Customer, found: list[Complaint]) -> Reply:
 
 @router.action(ERASE)
 async def erase_action(ctx: Context, _action: str, value: str) -> Reply:
-    require_admin(ctx)
     by, _, number = value.partition(":")
     if by not in ("p", "n") or not number.isdigit():
         raise UserError(USAGE)

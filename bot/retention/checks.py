@@ -19,8 +19,8 @@ from bot.categories import category_label
 from bot.complaints import service
 from bot.complaints.handlers import validate
 from bot.complaints.planning import RETENTION, key
-from bot.context import Context, Role
-from bot.errors import Forbidden, NotFound, UserError
+from bot.context import Context
+from bot.errors import NotFound, UserError
 from bot.i18n import N_
 from bot.router import router
 from bot.scheduled import JobContext, Outgoing, cancel, job_kind
@@ -209,8 +209,6 @@ async def _check(ctx: Context, raw: str) -> tuple[RetentionCheck, Complaint]:
     )
     if check is None or check.workspace_id != ctx.workspace.id:
         raise NotFound(N_("That retention check no longer exists."))
-    if check.agent_id != ctx.member.id and ctx.role not in (Role.MANAGER, Role.ADMIN):
-        raise Forbidden(N_("Only the agent asked to call, managers and admins can record this."))
     complaint = await ctx.session.get(Complaint, check.complaint_id)
     assert complaint is not None
     return check, complaint

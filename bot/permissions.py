@@ -1,0 +1,293 @@
+"""Who may do what: every command, button and form against the roles, declared once.
+
+The core checks this table in one place (`bot.app.CareBot`), before any handler runs; a
+refusal is one translated sentence and writes nothing. A command, button or form missing from
+the table is refused (and fails the test that compares the table with the router).
+
+Roles: agent < manager < admin. "Holds" is a condition on the record the event names: the
+agent who logged a complaint (its "received by") or is assigned to it holds it; the agent
+asked to make a retention check holds that check. Managers and admins act on any record. So an
+agent works on the complaints they hold (Add step, Resolve, Reopen, Follow-up, Assign, which
+hands it on to someone else) and reads everyone's cards and details, masked.
+
+What is checked elsewhere, on the data itself, and why it is not a row here:
+- personal data (a customer's name, phone, address) is shown only to those who hold the
+  complaint and to managers and admins (`complaints.service.can_see_personal_data`): Details,
+  show and search are for everyone, with the data masked for the others;
+- an assessment's answers are its respondent's (and admins'): the run is looked up as theirs;
+- a role is never set below the platform's floor, nor the last admin's taken away (bot.roles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from bot.context import Context, Role
+from bot.errors import Forbidden
+from bot.i18n import N_
+from bot.roles import split_mention
+from storage.models import Complaint, RetentionCheck
+
+
+class Held(StrEnum):
+    """The record whose holder may act: named by the button's value, or the form's state."""
+
+    COMPLAINT = "complaint"  # its number; the form's state "number"
+    RETENTION_CHECK = "retention check"  # its id; the form's state "check"
+
+
+STATE_KEYS = {Held.COMPLAINT: "number", Held.RETENTION_CHECK: "check"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]  # may always
+    holder: Held | None = None  # and the agent who holds this record
+    refusal: str | None = None  # the sentence when refused; else one that names who may
+
+    def message(self) -> str:
+        if self.refusal:
+            return self.refusal
+        if self.holder is Held.COMPLAINT:
+            return HOLDER_ONLY
+        if self.roles == {Role.ADMIN}:
+            return ADMINS_ONLY
+        return MANAGERS_ONLY
+
+
+ADMINS_ONLY = N_("Only admins can do this.")
+MANAGERS_ONLY = N_("Only managers and admins can change this.")
+NOT_DECLARED = N_("carebot does not allow this to anyone.")
+HOLDER_ONLY = N_(
+    "Only the agent who logged complaint #{number} or is assigned to it, managers and admins "
+    "can do this."
+)
+
+EVERYONE = Rule(frozenset(Role))
+MANAGERS = Rule(frozenset({Role.MANAGER, Role.ADMIN}))
+ADMINS = Rule(frozenset({Role.ADMIN}))
+HOLDER = Rule(frozenset({Role.MANAGER, Role.ADMIN}), holder=Held.COMPLAINT)
+
+# --- the table ----------------------------------------------------------------------------------
+# Commands by their words. The most specific pattern that matches the words typed applies;
+# "…" stands for one or more words (a setting's new value), "@person ROLE" for a person and
+# a role to give them. A bare command's row covers its other subcommands (help, a wrong one).
+
+COMMANDS: dict[str, Rule] = {
+    # /complaint: the form, list, show N, search; personal data masked for those who may not
+    "complaint": EVERYONE,
+    "complaint categories add": MANAGERS,
+    "complaint categories remove": MANAGERS,
+    "complaint channel …": MANAGERS,  # here | off; without a word it only says where
+    "complaint escalation …": MANAGERS,  # hours N | amount X | off; alone it shows them
+    "complaint managers": MANAGERS,  # here | off
+    "carebot": EVERYONE,  # help
+    "carebot roles": EVERYONE,
+    "carebot role": EVERYONE,  # one person's role
+    "carebot role @person ROLE": ADMINS,
+    "carebot customer": ADMINS,  # export | erase PHONE-OR-NAME
+    "assessment": EVERYONE,  # take it, history
+    "assessment team": Rule(
+        MANAGERS.roles, refusal=N_("Only managers and admins can see the team's results.")
+    ),
+    "goal": EVERYONE,  # list
+    "goal add": MANAGERS,
+    "goal edit": MANAGERS,
+    "goal remove": MANAGERS,
+    "metric": EVERYONE,  # list
+    "metric record": MANAGERS,
+    "digest": EVERYONE,  # preview
+    "digest channel": EVERYONE,  # where it goes
+    "digest channel …": MANAGERS,
+    "digest schedule": EVERYONE,  # when it goes
+    "digest schedule …": MANAGERS,
+    "policy": EVERYONE,  # anyone writes the policy; managers mark sections final
+    "language": EVERYONE,  # one's own language
+    "language workspace": Rule(
+        ADMINS.roles, refusal=N_("Only admins can change the workspace's language.")
+    ),
+    "home": EVERYONE,
+    "help": EVERYONE,
+}
+
+# Buttons by the name they are registered with ("x.y:" covers "x.y:anything").
+ACTIONS: dict[str, Rule] = {
+    "complaint.new": EVERYONE,
+    "complaint.from_message": EVERYONE,
+    "complaint.details": EVERYONE,
+    "complaint.list": EVERYONE,  # a list's Next page
+    "complaint.categories": EVERYONE,  # the category list's Next page
+    "complaint.step": HOLDER,
+    "complaint.resolve": HOLDER,
+    "complaint.reopen": HOLDER,
+    "complaint.follow_up": HOLDER,
+    "complaint.follow_up_done": HOLDER,
+    "complaint.assign": HOLDER,  # the holder hands it on; managers give it to anyone
+    "complaint.checklist:": HOLDER,
+    "follow_up.done:": HOLDER,
+    "follow_up.snooze": HOLDER,  # a reminder sent before Snooze named its due time
+    "follow_up.snooze:": HOLDER,
+    "escalation.take": MANAGERS,
+    "goal.list": EVERYONE,  # the goal list's Next page
+    "retention.record": Rule(
+        MANAGERS.roles,
+        holder=Held.RETENTION_CHECK,
+        refusal=N_("Only the agent asked to call, managers and admins can record this."),
+    ),
+    "assessment.answer:": EVERYONE,  # one's own run only
+    "assessment.back:": EVERYONE,
+    "assessment.pause:": EVERYONE,
+    "assessment.history": EVERYONE,
+    "assessment.answers:": EVERYONE,  # the respondent's and admins' only
+    "policy.overview": EVERYONE,
+    "policy.document": EVERYONE,
+    "policy.section:": EVERYONE,
+    "policy.write:": EVERYONE,
+    "policy.history:": EVERYONE,
+    "policy.final:": Rule(
+        MANAGERS.roles, refusal=N_("Only managers and admins can mark a section final.")
+    ),
+    "privacy.erase": ADMINS,
+}
+
+# Forms by their id: the same rule as the button that opened them, since a form can be
+# submitted without the button (a crafted submission).
+FORMS: dict[str, Rule] = {
+    "complaint.create": EVERYONE,
+    "complaint.step": HOLDER,
+    "complaint.resolve": HOLDER,
+    "complaint.follow_up": HOLDER,
+    "complaint.follow_up_done": HOLDER,
+    "complaint.assign": HOLDER,
+    "retention.record": ACTIONS["retention.record"],
+    "goal.save": MANAGERS,
+    "policy.save": EVERYONE,
+}
+
+
+# --- finding an event's row -------------------------------------------------------------------
+
+ROLE_WORDS = frozenset(r.value for r in Role)
+# Placeholders at the end of a pattern, each a test of the rest of the words.
+PLACEHOLDERS: dict[str, Callable[[str], bool]] = {
+    "…": lambda rest: bool(rest.strip()),
+    "@person ROLE": lambda rest: bool(split_mention(rest)[1]),
+}
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What one event asks: its row of the table, and the record it names (if any)."""
+
+    kind: str  # command, action, form
+    entry: str | None  # None: not in the table, refused
+    rule: Rule | None
+    record: str = ""
+
+
+def _matches(pattern: str, words: list[str], text: str) -> bool:
+    for placeholder, test in PLACEHOLDERS.items():
+        if pattern.endswith(" " + placeholder):
+            literal = pattern[: -len(placeholder) - 1].split()
+            if words[: len(literal)] != literal:
+                return False
+            # The rest as typed (the command's name is not in the text): a mention may hold
+            # spaces, and the role follows it.
+            skip = len(literal) - 1
+            parts = text.split(None, skip)
+            return test(parts[skip] if len(parts) > skip else "")
+    literal = pattern.split()
+    return words[: len(literal)] == literal
+
+
+def command_entry(name: str, text: str) -> str | None:
+    """The table's pattern for a command as typed: the most specific that matches. Words are
+    compared as the handlers compare them (lowercased, split on any blank), so a word a
+    handler acts on is a word seen here."""
+    words = [name, *text.lower().split()]
+    found = [
+        pattern
+        for pattern in COMMANDS
+        if pattern.split()[0] == name and _matches(pattern, words, text.strip())
+    ]
+    return max(found, key=lambda p: len(p.split()), default=None)
+
+
+def action_entry(action: str) -> str | None:
+    """As the router finds the handler: the exact name, else the prefix before ':'."""
+    if action in ACTIONS:
+        return action
+    prefix = action.split(":", 1)[0] + ":"
+    return prefix if prefix in ACTIONS else None
+
+
+def for_command(name: str, text: str) -> Demand:
+    entry = command_entry(name, text)
+    return Demand("command", entry, COMMANDS.get(entry) if entry else None)
+
+
+def for_action(action: str, value: str) -> Demand:
+    entry = action_entry(action)
+    return Demand("action", entry, ACTIONS.get(entry) if entry else None, value)
+
+
+def for_form(form_id: str, state: Mapping[str, str]) -> Demand:
+    rule = FORMS.get(form_id)
+    held = rule.holder if rule else None
+    record = str(state.get(STATE_KEYS[held], "")) if held else ""
+    return Demand("form", form_id if rule else None, rule, record)
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+
+def _id(raw: str) -> int | None:
+    """A complaint number or record id as a button or form carries it ("#12", "12", or
+    "12:…" when more follows it, such as the state the button was pressed on), if it is one."""
+    digits = raw.strip().lstrip("#").split(":", 1)[0]
+    return int(digits) if digits.isdecimal() and len(digits) <= 9 else None
+
+
+async def holds(ctx: Context, held: Held, record: str) -> bool:
+    """Whether the person acting holds the record named; an unknown record is held by nobody."""
+    number = _id(record)
+    if number is None:
+        return False
+    if held is Held.COMPLAINT:
+        row = (
+            await ctx.session.execute(
+                select(Complaint.received_by_id, Complaint.assigned_to_id).where(
+                    Complaint.workspace_id == ctx.workspace.id, Complaint.number == number
+                )
+            )
+        ).first()
+        return row is not None and ctx.member.id in (row[0], row[1])
+    agent = await ctx.session.scalar(
+        select(RetentionCheck.agent_id).where(
+            RetentionCheck.workspace_id == ctx.workspace.id, RetentionCheck.id == number
+        )
+    )
+    return agent is not None and agent == ctx.member.id
+
+
+async def allowed(ctx: Context, demand: Demand) -> bool:
+    rule = demand.rule
+    if rule is None:
+        return False
+    if ctx.role in rule.roles:
+        return True
+    return rule.holder is not None and await holds(ctx, rule.holder, demand.record)
+
+
+async def check(ctx: Context, demand: Demand) -> None:
+    """Raises Forbidden (a translated sentence) when the person may not do what they asked."""
+    if await allowed(ctx, demand):
+        return
+    if demand.rule is None:
+        raise Forbidden(NOT_DECLARED)
+    number = _id(demand.record)
+    raise Forbidden(demand.rule.message(), number=number if number is not None else "?")
