@@ -4,6 +4,10 @@ APScheduler only provides the wake-up: its job store stays in memory and holds o
 job, because the due work itself lives in the database (restarts and several processes need
 nothing else). One tick at a time (max_instances=1), and wake-ups missed while a long tick ran
 are folded into one (coalesce=True).
+
+`wake()` is the outbox's door: an event that recorded posts (cards) asks for them at once,
+without waiting for the next tick. Those ticks claim only the outbox's kinds, and wake-ups
+during one are folded into one more, so a burst of events costs a few ticks, not one each.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
+from bot.outbox import KINDS as OUTBOX
 from scheduler.engine import Engine
 
 log = logging.getLogger("carebot.scheduler")
@@ -32,6 +37,8 @@ class Runner:
         self.every = every if every is not None else engine.settings.scheduler_tick_seconds
         self._scheduler: AsyncIOScheduler | None = None
         self._tick: asyncio.Task[object] | None = None
+        self._outbox: asyncio.Task[None] | None = None
+        self._again = False
 
     @property
     def running(self) -> bool:
@@ -54,9 +61,36 @@ class Runner:
         scheduler.start()
         self._scheduler = scheduler
 
+    def wake(self) -> None:
+        """Delivers the due outbox now (from inside the running loop); returns at once."""
+        if self._outbox is not None and not self._outbox.done():
+            self._again = True  # the running drain goes round once more
+            return
+        self._again = False
+        self._outbox = asyncio.get_running_loop().create_task(self._drain())
+
+    async def drained(self) -> None:
+        """Waits until the outbox woken so far has been delivered (tests, shutdown)."""
+        while self._outbox is not None and not self._outbox.done():
+            await asyncio.shield(self._outbox)
+
+    async def _drain(self) -> None:
+        while True:
+            self._again = False
+            try:
+                await self.engine.tick(kinds=OUTBOX)
+            except Exception:
+                log.exception("scheduler.outbox_failed")
+            if not self._again:
+                return
+
     async def stop(self, grace: float | None = None) -> None:
         """Stops waking the engine and waits for the tick in progress (at most `grace`
         seconds; after that it is cancelled and its claimed jobs return when their lease ends)."""
+        outbox = self._outbox
+        if outbox is not None and not outbox.done():
+            with contextlib.suppress(TimeoutError, Exception):
+                await asyncio.wait_for(asyncio.shield(outbox), grace)
         if self._scheduler is None:
             return
         self._scheduler.shutdown(wait=False)
