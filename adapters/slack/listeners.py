@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
@@ -88,6 +89,19 @@ def actor_from(
         is_dm=bool(channel and channel.startswith("D")),
         locale=user.get("locale"),
     )
+
+
+def once(client: AsyncWebClient) -> AsyncWebClient:
+    """The client without its retries of a 5xx or a dropped connection, which may follow a
+    post that landed: a card's post is tried again by the scheduler, after looking for it.
+    A 429 is still waited out here (Slack did nothing with the request)."""
+    single = AsyncWebClient(
+        token=client.token, base_url=client.base_url, timeout=client.timeout, session=client.session
+    )
+    single.retry_handlers = [
+        h for h in client.retry_handlers if isinstance(h, AsyncRateLimitErrorRetryHandler)
+    ]
+    return single
 
 
 class SlackListeners:
@@ -349,8 +363,9 @@ class SlackListeners:
                 channel = await self.dm_channel(sender, actor)
         if channel is None:
             return None
-        if ref is not None:
+        if ref is not None and post.to is Audience.CHANNEL:  # a card
             payload["metadata"] = {"event_type": CARD_EVENT, "event_payload": {"ref": ref}}
+            sender = Sender(once(sender.client), sender.pacer, sender.on_failure)
         answer = await sender.call("chat.postMessage", channel, channel=channel, **payload)
         if not answer:
             return None

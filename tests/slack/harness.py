@@ -42,6 +42,12 @@ class SlackClientSide:
         self.session = session
         self.slack = slack
         self.verifier = SignatureVerifier(secret)
+        self.outbox: Runner | None = None  # the app's outbox, woken after each event
+
+    async def delivered(self) -> None:
+        """Waits until the cards the app's events recorded so far were delivered (or put off)."""
+        if self.outbox is not None:
+            await self.outbox.drained()
 
     async def raw(
         self,
@@ -226,7 +232,9 @@ async def slack_app(
     await server.start_server()
     try:
         async with ClientSession() as session:
-            yield SlackClientSide(str(server.make_url("")).rstrip("/"), session, slack)
+            side = SlackClientSide(str(server.make_url("")).rstrip("/"), session, slack)
+            side.outbox = outbox
+            yield side
     finally:
         await server.close()
         await outbox.stop()
