@@ -20,7 +20,7 @@ from bot.app import CareBot
 from bot.clock import ManualClock
 from storage.db import Database
 from storage.models import Complaint, DeliveryFailure, Job
-from tests.discord.flows import World, ephemeral, log_complaint, public, shown
+from tests.discord.flows import World, delivered, ephemeral, log_complaint, public, shown
 from tests.discord.test_scheduled_on_discord import agent, scheduler
 from tests.factories import log_complaint as log_in_core
 
@@ -96,7 +96,7 @@ async def test_a_gone_agent_fails_the_reminder_for_good(
     simcord_env: simcord.Env, world: World, core: CareBot, clock: ManualClock, db: Database
 ) -> None:
     await log_in_core(core, agent(world))
-    await simcord_env.settle()  # its card, posted by the outbox
+    await delivered(simcord_env)  # its card, posted by the outbox
     clock.advance(timedelta(days=2))
     simcord_env.inject_error("POST", DM_OPEN, status=404, code=10013, message="Unknown User")
     engine = scheduler(simcord_env, core, clock)
@@ -122,7 +122,7 @@ async def test_a_dm_that_cannot_be_opened_for_now_is_tried_again_later(
     message: str,
 ) -> None:
     await log_in_core(core, agent(world))
-    await simcord_env.settle()  # its card, posted by the outbox
+    await delivered(simcord_env)  # its card, posted by the outbox
     clock.advance(timedelta(days=2))
     simcord_env.inject_error("POST", DM_OPEN, status=status, message=message)
     engine = scheduler(simcord_env, core, clock)
