@@ -6,8 +6,7 @@ nothing else). One tick at a time (max_instances=1), and wake-ups missed while a
 are folded into one (coalesce=True).
 
 `wake()` is the outbox's door: an event that recorded posts (cards) asks for them at once,
-without waiting for the next tick. Those ticks claim only the outbox's kinds, and wake-ups
-during one are folded into one more, so a burst of events costs a few ticks, not one each.
+without waiting for the next tick. Those ticks claim only the outbox's kinds.
 """
 
 from __future__ import annotations
@@ -24,6 +23,8 @@ from scheduler.engine import Engine
 
 log = logging.getLogger("carebot.scheduler")
 
+OUTBOX_TICKS = 4  # outbox ticks at once, at most: a burst of events costs a few, not one each
+
 # APScheduler logs "Running job ..." at INFO on every wake-up: noise every 30 seconds.
 logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 
@@ -37,7 +38,7 @@ class Runner:
         self.every = every if every is not None else engine.settings.scheduler_tick_seconds
         self._scheduler: AsyncIOScheduler | None = None
         self._tick: asyncio.Task[object] | None = None
-        self._outbox: asyncio.Task[None] | None = None
+        self._outbox: set[asyncio.Task[None]] = set()
         self._again = False
 
     @property
@@ -62,35 +63,37 @@ class Runner:
         self._scheduler = scheduler
 
     def wake(self) -> None:
-        """Delivers the due outbox now (from inside the running loop); returns at once."""
-        if self._outbox is not None and not self._outbox.done():
-            self._again = True  # the running drain goes round once more
+        """Delivers the due outbox now (from inside the running loop); returns at once.
+
+        Ticks run side by side, up to OUTBOX_TICKS: one that waits on a slow post must not hold
+        the next card (claims keep them apart). Past that, the wake-up is folded into one more
+        round of a running drain."""
+        self._outbox = {task for task in self._outbox if not task.done()}
+        if len(self._outbox) >= OUTBOX_TICKS:
+            self._again = True
             return
-        self._again = False
-        self._outbox = asyncio.get_running_loop().create_task(self._drain())
+        self._outbox.add(asyncio.get_running_loop().create_task(self._drain()))
 
     async def drained(self) -> None:
         """Waits until the outbox woken so far has been delivered (tests, shutdown)."""
-        while self._outbox is not None and not self._outbox.done():
-            await asyncio.shield(self._outbox)
+        while pending := [task for task in self._outbox if not task.done()]:
+            await asyncio.gather(*(asyncio.shield(task) for task in pending))
 
     async def _drain(self) -> None:
         while True:
-            self._again = False
             try:
                 await self.engine.tick(kinds=OUTBOX)
             except Exception:
                 log.exception("scheduler.outbox_failed")
             if not self._again:
                 return
+            self._again = False
 
     async def stop(self, grace: float | None = None) -> None:
         """Stops waking the engine and waits for the tick in progress (at most `grace`
         seconds; after that it is cancelled and its claimed jobs return when their lease ends)."""
-        outbox = self._outbox
-        if outbox is not None and not outbox.done():
-            with contextlib.suppress(TimeoutError, Exception):
-                await asyncio.wait_for(asyncio.shield(outbox), grace)
+        with contextlib.suppress(TimeoutError, Exception):
+            await asyncio.wait_for(self.drained(), grace)
         if self._scheduler is None:
             return
         self._scheduler.shutdown(wait=False)

@@ -187,3 +187,18 @@ async def test_a_card_given_up_is_shown_to_admins_and_the_next_change_posts_it(
     await side.event({**opened, "user": "U2"})  # not shown to an agent
     *_, agent = await slack.wait_for("views.publish", 2)
     assert "Work given up" not in shown({"blocks": agent.args["view"]["blocks"]})
+
+
+async def test_a_card_whose_post_hangs_does_not_hold_the_next_complaints_card(
+    user_side: SlackClientSide, slack: FakeSlack
+) -> None:
+    slack.delay_next("chat.postMessage", 3.0)  # slow, though within the client's timeout
+    for _ in range(2):
+        view = await open_form(user_side)
+        notes = len(slack.calls_to("chat.postEphemeral"))
+        assert (await user_side.submit(view, ANSWERS)).status == 200
+        await slack.wait_for("chat.postEphemeral", notes + 1)
+    await slack.wait_for("chat.postMessage", 1)  # one answered: the second complaint's card
+    assert len(cards_in(slack, "C1", 2)) == 1 and cards_in(slack, "C1", 1) == []
+    await user_side.delivered()
+    assert len(cards_in(slack, "C1", 1)) == 1  # and the first, once Slack answered it
