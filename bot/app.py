@@ -29,6 +29,7 @@ import bot.goals.handlers
 import bot.help
 import bot.home
 import bot.language
+import bot.outbox
 import bot.policy.handlers
 import bot.policy.training
 import bot.privacy.retention
@@ -88,6 +89,7 @@ async def with_posted(ctx: Context, reply: Reply) -> Reply:
                 PostedMessage.workspace_id == ctx.workspace.id, PostedMessage.ref.in_(refs)
             )
         )
+        if bot.outbox.standing(row.message_id)  # not a card still waiting in the outbox
     }
     posts = tuple(
         replace(p, posted=found.get(p.message.ref))
@@ -115,6 +117,8 @@ class CareBot:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.metrics = metrics or METRICS
+        # Set by whoever runs the scheduler in this process: asks it to deliver the outbox now.
+        self.wake: Callable[[], None] = lambda: None
 
     async def command(self, actor: Actor, name: str, text: str = "") -> Reply:
         key = name.lstrip("/").lower()
@@ -249,7 +253,12 @@ class CareBot:
             async with self.db.transaction() as session:
                 ctx = await self.context(session, actor)
                 t = ctx.t
-                return await with_posted(ctx, await handle(ctx)), OK
+                # The cards go to the outbox, saved with the change or not at all.
+                reply, queued = await bot.outbox.record(ctx, await handle(ctx))
+                reply = await with_posted(ctx, reply)
+            if queued:
+                self.wake()  # committed: the scheduler may post them now
+            return reply, OK
         except InvalidForm as refused:
             return Reply(errors=refused.errors), REFUSED
         except UserError as error:

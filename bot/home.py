@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from bot.complaints import service, views
 from bot.context import Context, Role
@@ -12,7 +12,7 @@ from bot.policy import service as policy
 from bot.policy.content import SECTIONS
 from bot.router import router
 from bot.ui import Button, ButtonStyle, Message, Reply, Section
-from storage.models import DeliveryFailure
+from storage.models import DeliveryFailure, Job
 
 DUE_SOON = timedelta(hours=24)
 FAILURES_SHOWN = 5
@@ -56,6 +56,18 @@ async def home(ctx: Context) -> Message:
                     ),
                 )
             )
+        given_up = await given_up_jobs(ctx)
+        if given_up:
+            line = t("{job} · given up after {attempts} attempts · {error}")
+            sections.append(
+                Section(
+                    title=t("Work given up"),
+                    body="\n".join(
+                        line.format(job=j.key, attempts=j.attempts, error=j.last_error or "—")
+                        for j in given_up
+                    ),
+                )
+            )
     return Message(
         text=t("Your complaint work"),
         sections=tuple(sections),
@@ -66,6 +78,23 @@ async def home(ctx: Context) -> Message:
             Button(t("Policy document"), "policy.document"),
         ),
     )
+
+
+async def given_up_jobs(ctx: Context) -> list[Job]:
+    """Due work the scheduler stopped trying (a card or a reminder the platform kept failing,
+    JOB_MAX_ATTEMPTS times), latest first. What the platform refused for good is listed among
+    the refused messages instead. A key names the work (`card:complaint:12`), never a person."""
+    rows = await ctx.session.scalars(
+        select(Job)
+        .where(
+            Job.workspace_id == ctx.workspace.id,
+            Job.state == "failed",
+            or_(Job.last_error.is_(None), Job.last_error.not_like("refused:%")),
+        )
+        .order_by(Job.id.desc())
+        .limit(FAILURES_SHOWN)
+    )
+    return list(rows)
 
 
 async def policy_summary(ctx: Context) -> Section:

@@ -43,7 +43,9 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_scopes: str = Field(
-        default="commands,chat:write,users:read,im:write,files:write",
+        # channels:history and groups:history: a card whose post went unanswered is looked for
+        # by its metadata before it is posted again (the outbox).
+        default="commands,chat:write,users:read,im:write,files:write,channels:history,groups:history",
         description="Bot scopes asked for when a workspace installs the app (OAuth).",
     )
     slack_api_url: str = Field(

@@ -139,6 +139,10 @@ class Post:
     posted: tuple[str, str] | None = None
     # Post anew even when a message with this ref stands; the new one is edited from then on.
     fresh: bool = False
+    # Recorded in the outbox (a card): the scheduler posts it, not the adapter answering now.
+    queued: bool = False
+    # An earlier attempt to post it may have landed unanswered: find it before posting anew.
+    recover: bool = False
 
 
 @dataclass(frozen=True)

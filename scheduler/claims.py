@@ -41,18 +41,22 @@ class Claim:
 
 
 async def claim_due(
-    session: AsyncSession, *, now: datetime, lease: timedelta, limit: int
+    session: AsyncSession,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    kinds: Sequence[str] | None = None,
 ) -> list[Claim]:
     """Claims up to `limit` pending jobs due at `now`, earliest first, in the session's
     transaction. Rows another transaction is claiming are skipped on PostgreSQL; SQLite has no
     SKIP LOCKED, but its writers are serialised (in-process by Database, across processes by
-    SQLite's own write lock), so a second claimer sees the first one's leases."""
-    due = (
-        select(Job.id)
-        .where(Job.state == PENDING, Job.due_at <= now)
-        .order_by(Job.due_at)
-        .limit(limit)
-    )
+    SQLite's own write lock), so a second claimer sees the first one's leases. `kinds` limits
+    the claim to those job kinds (the outbox, delivered as soon as an event records it)."""
+    due = select(Job.id).where(Job.state == PENDING, Job.due_at <= now)
+    if kinds is not None:
+        due = due.where(Job.kind.in_(kinds))
+    due = due.order_by(Job.due_at).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     statement = (

@@ -104,15 +104,17 @@ class Engine:
         # lease (the job would be claimed again) nor hold the tick, and with it every next one.
         self.delivery_budget = float(settings.job_lease_seconds)
 
-    async def tick(self, now: datetime | None = None, limit: int = 1000) -> TickReport:
-        """Claims up to `limit` due jobs and works them off; `now` runs the tick as if the clock
-        said that time (jobs then see that time too)."""
+    async def tick(
+        self, now: datetime | None = None, limit: int = 1000, kinds: Sequence[str] | None = None
+    ) -> TickReport:
+        """Claims up to `limit` due jobs (of `kinds` only, if given) and works them off; `now`
+        runs the tick as if the clock said that time (jobs then see that time too)."""
         clock: Clock = self.clock if now is None else ManualClock(now)
         at = clock.now()
         started = time.perf_counter()
         lease = timedelta(seconds=self.settings.job_lease_seconds)
         async with self.db.transaction() as session:
-            claims = await claim_due(session, now=at, lease=lease, limit=limit)
+            claims = await claim_due(session, now=at, lease=lease, limit=limit, kinds=kinds)
         report = TickReport(claimed=len(claims))
         if not claims:
             return report

@@ -4,6 +4,9 @@ APScheduler only provides the wake-up: its job store stays in memory and holds o
 job, because the due work itself lives in the database (restarts and several processes need
 nothing else). One tick at a time (max_instances=1), and wake-ups missed while a long tick ran
 are folded into one (coalesce=True).
+
+`wake()` is the outbox's door: an event that recorded posts (cards) asks for them at once,
+without waiting for the next tick. Those ticks claim only the outbox's kinds.
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
+from bot.outbox import KINDS as OUTBOX
 from scheduler.engine import Engine
 
 log = logging.getLogger("carebot.scheduler")
+
+OUTBOX_TICKS = 4  # outbox ticks at once, at most: a burst of events costs a few, not one each
 
 # APScheduler logs "Running job ..." at INFO on every wake-up: noise every 30 seconds.
 logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
@@ -32,6 +38,8 @@ class Runner:
         self.every = every if every is not None else engine.settings.scheduler_tick_seconds
         self._scheduler: AsyncIOScheduler | None = None
         self._tick: asyncio.Task[object] | None = None
+        self._outbox: set[asyncio.Task[None]] = set()
+        self._again = False
 
     @property
     def running(self) -> bool:
@@ -54,9 +62,38 @@ class Runner:
         scheduler.start()
         self._scheduler = scheduler
 
+    def wake(self) -> None:
+        """Delivers the due outbox now (from inside the running loop); returns at once.
+
+        Ticks run side by side, up to OUTBOX_TICKS: one that waits on a slow post must not hold
+        the next card (claims keep them apart). Past that, the wake-up is folded into one more
+        round of a running drain."""
+        self._outbox = {task for task in self._outbox if not task.done()}
+        if len(self._outbox) >= OUTBOX_TICKS:
+            self._again = True
+            return
+        self._outbox.add(asyncio.get_running_loop().create_task(self._drain()))
+
+    async def drained(self) -> None:
+        """Waits until the outbox woken so far has been delivered (tests, shutdown)."""
+        while pending := [task for task in self._outbox if not task.done()]:
+            await asyncio.gather(*(asyncio.shield(task) for task in pending))
+
+    async def _drain(self) -> None:
+        while True:
+            try:
+                await self.engine.tick(kinds=OUTBOX)
+            except Exception:
+                log.exception("scheduler.outbox_failed")
+            if not self._again:
+                return
+            self._again = False
+
     async def stop(self, grace: float | None = None) -> None:
         """Stops waking the engine and waits for the tick in progress (at most `grace`
         seconds; after that it is cancelled and its claimed jobs return when their lease ends)."""
+        with contextlib.suppress(TimeoutError, Exception):
+            await asyncio.wait_for(self.drained(), grace)
         if self._scheduler is None:
             return
         self._scheduler.shutdown(wait=False)

@@ -14,6 +14,8 @@ from bot.settings import Settings
 from bot.ui import Attachment, Audience, Button
 from storage.db import Database
 
+CONVERSATION = "shell"  # the channel id of the shell's conversation
+
 
 def save(folder: Path, attachment: Attachment) -> Path:
     """A file the core sent (a chart), kept where the person can open it."""
@@ -34,7 +36,9 @@ class ConsoleDeliverer:
         buttons: list[Button] = []
         for post in outgoing.reply.posts:
             if post.to is Audience.CHANNEL:
-                note = self.words.to_channel_named(post.channel)
+                # The shell's own conversation is "the channel", as in the shell's replies.
+                named = None if post.channel == CONVERSATION else post.channel
+                note = self.words.to_channel_named(named)
             else:
                 note = self.words.to_person(outgoing.actor.display_name)
             first = first_button + len(buttons)

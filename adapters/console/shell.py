@@ -15,7 +15,7 @@ from typing import TextIO
 from pydantic_core import PydanticCustomError
 
 from adapters.console import render
-from adapters.console.deliver import ConsoleDeliverer, save
+from adapters.console.deliver import CONVERSATION, ConsoleDeliverer, save
 from bot.app import CareBot
 from bot.clock import OffsetClock
 from bot.context import Actor, Role
@@ -62,7 +62,7 @@ class Shell:
         self.words = ShellWords(self.t)
         self.files_dir = Path(settings.files_dir)
         name = getpass.getuser() or "agent"
-        self.actor = Actor(PLATFORM, WORKSPACE, name.lower(), name, channel_id="shell")
+        self.actor = Actor(PLATFORM, WORKSPACE, name.lower(), name, channel_id=CONVERSATION)
         self.buttons: list[Button] = []
         # Due work (reminders, checks, digests) is printed here, as the clock reaches it.
         self.printer = ConsoleDeliverer(self.say, self.files_dir, self.words)
@@ -139,7 +139,7 @@ class Shell:
             return
         name = " ".join(parts)
         self.actor = Actor(
-            PLATFORM, WORKSPACE, name.lower(), name, channel_id="shell", platform_role=role
+            PLATFORM, WORKSPACE, name.lower(), name, channel_id=CONVERSATION, platform_role=role
         )
         self.say(self.words.now_acting_as(name, role))
 
@@ -167,6 +167,8 @@ class Shell:
     async def show(self, reply: Reply) -> None:
         self.buttons = []
         for post in reply.posts:
+            if post.queued:
+                continue  # a card in the outbox: printed by the tick after this line
             note = {
                 Audience.CHANNEL: self.words.to_channel(),
                 Audience.DM: self.words.to_dm(),

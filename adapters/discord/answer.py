@@ -116,8 +116,8 @@ class Answer:
         else:
             await self.defer()
         for post in reply.posts:
-            if post is first:
-                continue
+            if post is first or post.queued:
+                continue  # a queued card: the outbox posts it, woken by the core
             if post.to is Audience.ACTOR:
                 await self.say(render.payload(post.message, self.actor.workspace_id))
                 continue

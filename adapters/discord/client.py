@@ -21,6 +21,7 @@ from discord.ext import commands
 from adapters.discord import render, words
 from adapters.discord.actors import Places, Refused, locale_of
 from adapters.discord.answer import Answer
+from adapters.discord.deliver import DiscordDeliverer
 from adapters.discord.forms import Draft, Drafts, StepModal, continue_message, errors_message
 from adapters.discord.outbound import Outbound
 from bot.app import CareBot
@@ -28,6 +29,8 @@ from bot.context import Actor
 from bot.i18n import Translator
 from bot.settings import Settings
 from bot.ui import Form
+from scheduler.engine import Engine
+from scheduler.runner import Runner
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +197,15 @@ class _CareBotMixin:
         self.core = core
         self.settings = settings
         self.on_login = on_login
+        # The outbox: cards an event recorded are posted through this client right after it.
+        deliverer = DiscordDeliverer(core, self)  # type: ignore[arg-type]
+        self.outbox = Runner(Engine(core.db, settings, core.clock, {"discord": deliverer}))
+        core.wake = self.outbox.wake
         self.handlers = Handlers(core, self, settings)  # type: ignore[arg-type]
+
+    async def close(self) -> None:
+        await self.outbox.stop(grace=10)  # cards under way go out while the session is open
+        await super().close()  # type: ignore[misc]
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(render.ActionButton, render.FormButton)  # type: ignore[attr-defined]

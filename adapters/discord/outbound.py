@@ -8,6 +8,7 @@ PostRefused, for the caller to record or report; anything else (5xx, network) is
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -42,6 +43,11 @@ class PostRefused(Exception):
         self.code = exc.code
 
 
+def card_nonce(workspace: str, ref: str) -> str:
+    """The same 25 characters for every post of one card (Discord's limit for a nonce)."""
+    return hashlib.sha256(f"{workspace}:{ref}".encode()).hexdigest()[:25]
+
+
 def _snowflake(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
@@ -64,8 +70,13 @@ class Outbound:
             target: discord.abc.Messageable = self.client.get_partial_messageable(channel_id)
         else:
             target = await self.dm(actor)
-        # A new payload: discord.py closes a request's files once it is sent.
-        message = await self._send(target, render.payload(post.message, actor.workspace_id))
+        # A new payload: discord.py closes a request's files once it is sent. A card carries a
+        # nonce of its own, which discord.py sends with enforce_nonce: Discord answers a post
+        # repeated within minutes (its first answer lost) with the message already created.
+        ref = post.message.ref if post.to is Audience.CHANNEL and not post.fresh else None
+        nonce = card_nonce(actor.workspace_id, ref) if ref else None
+        payload = render.payload(post.message, actor.workspace_id)
+        message = await self._send(target, payload, nonce)
         if post.message.ref:
             await self.core.remember_post(
                 actor, post.message.ref, str(message.channel.id), str(message.id)
@@ -101,9 +112,11 @@ class Outbound:
             render.release(kwargs["view"])
 
     async def _send(
-        self, target: discord.abc.Messageable, kwargs: dict[str, Any]
+        self, target: discord.abc.Messageable, kwargs: dict[str, Any], nonce: str | None = None
     ) -> discord.Message:
         try:
+            if nonce is not None:
+                return await target.send(nonce=nonce, **render.for_send(kwargs))
             return await target.send(**render.for_send(kwargs))
         except discord.HTTPException as exc:
             if permanent(exc):

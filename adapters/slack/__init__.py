@@ -31,6 +31,7 @@ async def serve(settings: Settings) -> None:
     # Reminders, retention checks, escalations and digests: claimed from the database.
     deliverers = {"slack": SlackDeliverer(bot, settings, db, pacer)}
     runner = Runner(Engine(db, settings, bot.clock, deliverers))
+    bot.wake = runner.wake  # the cards an event recorded go out right after its ack
     runner.start()
     server: web.AppRunner | None = None
     try:

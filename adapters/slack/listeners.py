@@ -15,6 +15,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
@@ -26,6 +28,9 @@ from bot.context import Actor
 from bot.ui import Audience, Message, Post, Reply
 
 log = logging.getLogger(__name__)
+
+CARD_EVENT = "carebot_card"  # the metadata event type that marks a card, with its ref
+HISTORY_SEARCHED = 100  # latest messages looked through for a card whose post went unanswered
 
 PLATFORM = "slack"
 SHORTCUT = "log_as_complaint"
@@ -86,12 +91,26 @@ def actor_from(
     )
 
 
+def once(client: AsyncWebClient) -> AsyncWebClient:
+    """The client without its retries of a 5xx or a dropped connection, which may follow a
+    post that landed: a card's post is tried again by the scheduler, after looking for it.
+    A 429 is still waited out here (Slack did nothing with the request)."""
+    single = AsyncWebClient(
+        token=client.token, base_url=client.base_url, timeout=client.timeout, session=client.session
+    )
+    single.retry_handlers = [
+        h for h in client.retry_handlers if isinstance(h, AsyncRateLimitErrorRetryHandler)
+    ]
+    return single
+
+
 class SlackListeners:
     def __init__(self, bot: CareBot, pacer: ChannelPacer) -> None:
         self.bot = bot
         self.pacer = pacer
         self.profiles = SlackProfiles(bot.clock)  # locale and admin role, from users.info
         self.dms = DmChannels()
+        self._posting: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
 
     def register(self, app: AsyncApp) -> None:
         for command in COMMANDS:
@@ -237,6 +256,8 @@ class SlackListeners:
             view = blocks.modal(reply.form, actor.channel_id)
             await sender.call("views.open", None, trigger_id=trigger_id, view=view)
         for post in reply.posts:
+            if post.queued:
+                continue  # a card in the outbox: the scheduler posts it, woken by the core
             if post.to is Audience.CHANNEL:
                 channel = await self.to_channel(sender, actor, post)
             elif post.to is Audience.DM:
@@ -304,20 +325,72 @@ class SlackListeners:
         self, sender: Sender, actor: Actor, post: Post, channel: str | None
     ) -> str | None:
         """Edits the message where it stands (`post.posted`); posts to `channel` if there is none
-        or Slack refused the edit (message deleted), and remembers the new one by its ref."""
+        or Slack refused the edit (message deleted), and remembers the new one by its ref.
+
+        A message with a ref carries it in its metadata, so a post whose answer was lost (a
+        500 after it landed, a timeout, a crash) is found again instead of posted twice."""
+        ref = post.message.ref
+        if ref is None:
+            return await self._post_or_update(sender, actor, post, channel)
+        # One post of a card at a time in this process: a second delivery of it (a change
+        # made while the first was under way) looks for the first one's card, then edits it.
+        key = (actor.workspace_id, ref)
+        lock, waiting = self._posting.get(key, (asyncio.Lock(), 0))
+        self._posting[key] = (lock, waiting + 1)
+        try:
+            async with lock:
+                return await self._post_or_update(sender, actor, post, channel)
+        finally:
+            lock, waiting = self._posting[key]
+            if waiting > 1:
+                self._posting[key] = (lock, waiting - 1)
+            else:
+                del self._posting[key]
+
+    async def _post_or_update(
+        self, sender: Sender, actor: Actor, post: Post, channel: str | None
+    ) -> str | None:
         payload = blocks.message_payload(post.message)
-        if post.posted is not None:
-            where, ts = post.posted
+        ref = post.message.ref
+        posted = post.posted
+        if posted is None and post.recover and ref is not None:
+            posted = await self.find_card(sender, channel or actor.user_id, ref)
+        if posted is not None:
+            where, ts = posted
             if await sender.call("chat.update", where, channel=where, ts=ts, **payload):
+                if posted is not post.posted and ref is not None:  # found again: remembered now
+                    await self.bot.remember_post(actor, ref, where, ts)
                 return where
             if channel is None:  # a DM post: find the DM only now that it is needed
                 channel = await self.dm_channel(sender, actor)
         if channel is None:
             return None
+        if ref is not None and post.to is Audience.CHANNEL:  # a card
+            payload["metadata"] = {"event_type": CARD_EVENT, "event_payload": {"ref": ref}}
+            sender = Sender(once(sender.client), sender.pacer, sender.on_failure)
         answer = await sender.call("chat.postMessage", channel, channel=channel, **payload)
         if not answer:
             return None
         where = str(answer["channel"])
-        if post.message.ref:
-            await self.bot.remember_post(actor, post.message.ref, where, str(answer["ts"]))
+        if ref is not None:
+            await self.bot.remember_post(actor, ref, where, str(answer["ts"]))
         return where
+
+    async def find_card(self, sender: Sender, channel: str, ref: str) -> tuple[str, str] | None:
+        """The message with this ref among the channel's latest, by its metadata; None when not
+        there or Slack would not say (then it is posted: a card twice beats no card)."""
+        try:
+            answer = await sender.client.conversations_history(
+                channel=channel, limit=HISTORY_SEARCHED, include_all_metadata=True
+            )
+        except SlackApiError as exc:
+            log.warning("slack.card_search_failed error=%s", exc.response.get("error"))
+            return None
+        for message in answer.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if (
+                metadata.get("event_type") == CARD_EVENT
+                and (metadata.get("event_payload") or {}).get("ref") == ref
+            ):
+                return channel, str(message["ts"])
+        return None

@@ -18,6 +18,7 @@ from bot.complaints.schemas import FollowUpDoneIn, FollowUpIn, FollowUpOutcome
 from bot.context import Context
 from bot.errors import UserError
 from bot.i18n import N_
+from bot.outbox import standing
 from bot.router import router
 from bot.scheduled import JobContext, Outgoing, job_kind
 from bot.ui import Audience, Button, ButtonStyle, Message, Post, Reply, Section
@@ -81,7 +82,12 @@ async def _load_due(session: AsyncSession, jobs: Sequence[Job]) -> dict[int, Due
     )
     # Latest first, so the earliest due follow-up of each complaint is the one that stays.
     return {
-        complaint.id: (complaint, follow_up, (channel, message_id) if channel else None)
+        complaint.id: (
+            complaint,
+            follow_up,
+            # A card still in the outbox is not edited here: its own job posts it as it is now.
+            (channel, message_id) if channel and standing(message_id) else None,
+        )
         for complaint, follow_up, channel, message_id in rows
     }
 

@@ -126,7 +126,15 @@ async def log_complaint(
     opened = await member.slash(world.channel, "complaint")
     first = await fill(member, opened, {**STEP_1, **step_1})
     second = await fill(member, await next_step(member, first, "Continue (2/3)"), step_2 or STEP_2)
-    return await fill(member, await next_step(member, second, "Continue (3/3)"), STEP_3)
+    last = await fill(member, await next_step(member, second, "Continue (3/3)"), STEP_3)
+    await delivered(world.env)
+    return last
+
+
+async def delivered(env: simcord.Env) -> None:
+    """Waits for the cards the events so far put in the outbox (posted after the answer)."""
+    await env.bot.outbox.drained()
+    await env.settle()
 
 
 def card(world: World, number: int = 1) -> discord.Message:

@@ -20,7 +20,7 @@ from bot.ui import Audience, Message, Post, Reply
 from scheduler.engine import Engine
 from storage.db import Database
 from storage.models import DeliveryFailure, Job
-from tests.discord.flows import World, ephemeral, labels, public, shown
+from tests.discord.flows import World, delivered, ephemeral, labels, public, shown
 from tests.factories import log_complaint
 
 
@@ -43,6 +43,7 @@ async def test_a_due_follow_up_reaches_the_agents_dm_once_and_its_buttons_work(
     simcord_env: simcord.Env, world: World, core: CareBot, clock: ManualClock, db: Database
 ) -> None:
     await log_complaint(core, agent(world))
+    await delivered(simcord_env)  # its card, posted by the outbox
     engine = scheduler(simcord_env, core, clock)
     assert (await engine.tick()).claimed == 0  # not due yet
     clock.advance(timedelta(days=2))
@@ -68,6 +69,7 @@ async def test_the_weekly_digest_goes_to_the_channel_chosen(
     chosen = await world.meera.slash(world.channel, "digest", text="channel here")
     assert f"The weekly digest will go to <#{world.channel.id}>" in shown(ephemeral(chosen)[0])
     await log_complaint(core, agent(world))
+    await delivered(simcord_env)  # its card, posted by the outbox
 
     clock.set(datetime(2026, 11, 9, 9, 0, tzinfo=UTC))  # Monday 09:00, the default
     report = await scheduler(simcord_env, core, clock).tick()
@@ -91,6 +93,7 @@ async def test_an_unknown_channel_is_refused_for_good(
     assert refused.value.channel == "123456789012345678"
 
     await log_complaint(core, agent(world))  # through the scheduler: recorded, not retried
+    await delivered(simcord_env)  # its card, posted by the outbox
     clock.advance(timedelta(days=2))
     simcord_env.inject_error("POST", "/channels/*/messages", status=403, code=50007)
     report = await scheduler(simcord_env, core, clock).tick()
@@ -113,6 +116,7 @@ async def test_a_server_error_is_tried_again_later(
         )
 
     await log_complaint(core, agent(world))
+    await delivered(simcord_env)  # its card, posted by the outbox
     clock.advance(timedelta(days=2))
     simcord_env.inject_error("POST", "/channels/*/messages", status=502)
     engine = scheduler(simcord_env, core, clock)

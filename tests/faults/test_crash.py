@@ -1,6 +1,7 @@
 """The process killed with SIGKILL at random points while complaints are logged and reminders
 delivered, then restarted: no acknowledged complaint is lost, none is saved twice, every due
-reminder is delivered, and a reminder is said again at most once per crash.
+reminder and every complaint's card is delivered (a kill between the commit and the post
+included), and each is said again at most once per crash.
 
 The worker (tests/faults/worker.py) is a real carebot process on the test's database; its
 "ACK" lines are what a platform was told, its delivered log what a platform accepted.
@@ -113,11 +114,18 @@ async def test_killed_workers_lose_no_complaint_and_no_reminder(
     assert numbers == list(range(1, COMPLAINTS + 1))
     assert deliveries == COMPLAINTS
 
-    # Every due reminder went out at least once, and again at most once per crash.
+    # Every due reminder and every complaint's card (the outbox: committed with the complaint,
+    # posted by the scheduler) went out at least once, and again at most once per crash.
     delivered = Counter(log.read_text().splitlines())
-    assert set(delivered) <= {f"Follow-up due|{n}" for n in numbers}, delivered
-    sent = Counter({int(line.split("|")[1]): count for line, count in delivered.items()})
-    assert set(sent) == set(numbers), f"reminders never delivered: {set(numbers) - set(sent)}"
-    assert max(sent.values()) <= 1 + outcome.crashes, sent
-    assert max(sent.values()) >= 2  # the reminder accepted as the first run died went again
-    assert jobs == [("follow_up", "done")] * COMPLAINTS
+    cards = {f"Complaint #{n} · Delivery · Open|{n}" for n in numbers}
+    assert set(delivered) <= {f"Follow-up due|{n}" for n in numbers} | cards, delivered
+    for what in ("Follow-up due", "Complaint"):
+        sent = Counter(
+            {int(line.split("|")[1]): n for line, n in delivered.items() if line.startswith(what)}
+        )
+        assert set(sent) == set(numbers), f"{what} never delivered: {set(numbers) - set(sent)}"
+        assert max(sent.values()) <= 1 + outcome.crashes, sent
+    assert max(delivered.values()) >= 2  # what was accepted as the first run died went again
+    assert Counter(jobs) == Counter(
+        {("follow_up", "done"): COMPLAINTS, ("card", "done"): COMPLAINTS}
+    )

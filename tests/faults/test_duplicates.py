@@ -100,6 +100,7 @@ async def test_a_thousand_duplicated_deliveries_make_two_hundred_complaints(
     assert sorted(numbers.values()) == [SLACK, CORE]
     for workspace, many in numbers.items():  # no number skipped or given twice
         assert sorted(n for w, n in rows if w == workspace) == list(range(1, many + 1))
+    await user_side.delivered()  # the cards: posted by the outbox after the acks
     cards = [c for c in slack.calls_to("chat.postMessage") if c.response.get("ok")]
     assert len(cards) == SLACK  # one card per submission, however often Slack sent it
 

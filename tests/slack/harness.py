@@ -20,10 +20,12 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import build_app, web_app
 from adapters.slack.deliver import SlackDeliverer
+from adapters.slack.outbound import ChannelPacer
 from bot.app import CareBot
 from bot.clock import Clock
 from bot.settings import Settings
 from scheduler.engine import Engine
+from scheduler.runner import Runner
 from storage.db import Database
 from tests.slack_fake import FakeSlack
 
@@ -40,6 +42,12 @@ class SlackClientSide:
         self.session = session
         self.slack = slack
         self.verifier = SignatureVerifier(secret)
+        self.outbox: Runner | None = None  # the app's outbox, woken after each event
+
+    async def delivered(self) -> None:
+        """Waits until the cards the app's events recorded so far were delivered (or put off)."""
+        if self.outbox is not None:
+            await self.outbox.drained()
 
     async def raw(
         self,
@@ -216,14 +224,23 @@ async def slack_app(
     if "slack_client_id" not in overrides:
         fields["slack_bot_token"] = TOKEN
     config = Settings(_env_file=None, **(fields | overrides))  # type: ignore[call-arg]
-    app = build_app(CareBot(db, config, clock), db, config)
+    bot = CareBot(db, config, clock)
+    pacer = ChannelPacer(config.slack_channel_interval)
+    app = build_app(bot, db, config, pacer)
+    # As `carebot run` does: the outbox (cards) is delivered by the scheduler, woken after
+    # each event; its periodic ticks are the tests' to run (`slack_scheduler`).
+    outbox = Runner(Engine(db, config, clock, {"slack": SlackDeliverer(bot, config, db, pacer)}))
+    bot.wake = outbox.wake
     server = TestServer(web_app(app, db, 0), host="127.0.0.1")
     await server.start_server()
     try:
         async with ClientSession() as session:
-            yield SlackClientSide(str(server.make_url("")).rstrip("/"), session, slack)
+            side = SlackClientSide(str(server.make_url("")).rstrip("/"), session, slack)
+            side.outbox = outbox
+            yield side
     finally:
         await server.close()
+        await outbox.stop()
 
 
 def slack_scheduler(

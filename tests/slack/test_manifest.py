@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from adapters.slack.listeners import COMMANDS, SHORTCUT
+from bot.settings import Settings
 
 MANIFESTS = sorted((Path(__file__).resolve().parents[2] / "slack").glob("manifest*.yml"))
 
@@ -18,10 +19,16 @@ def test_manifest_matches_the_adapter(manifest: Path) -> None:
     assert sorted(re.findall(r"- command: (\S+)", text)) == sorted(COMMANDS)
     assert re.findall(r"callback_id: (\S+)", text) == [SHORTCUT]
     assert "app_home_opened" in text and "home_tab_enabled: true" in text
-    for scope in ("commands", "chat:write", "users:read", "im:write", "files:write"):
+    for scope in settings_scopes():
         assert f"- {scope}\n" in text
     http = "socket_mode_enabled: false" in text
     assert http == ("request_url: https://carebot.example.com/slack/events" in text)
+
+
+def settings_scopes() -> list[str]:
+    """The scopes asked for at install: the manifests ask for the same ones."""
+    default = Settings.model_fields["slack_scopes"].default
+    return str(default).split(",")
 
 
 def test_both_modes_are_offered() -> None:

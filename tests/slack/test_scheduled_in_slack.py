@@ -32,10 +32,25 @@ async def state(db: Database) -> tuple[str, int]:
         return job.state, job.attempts
 
 
+async def logged(
+    carebot: CareBot,
+    db: Database,
+    settings: Settings,
+    clock: ManualClock,
+    slack: FakeSlack,
+    **answers: str,
+) -> None:
+    """A complaint logged, and its card posted from the outbox before the test's own work."""
+    await log_complaint(carebot, AGENT, **answers)
+    cards = await engine(db, settings, clock, slack).tick(kinds=("card",))
+    assert cards.sent == 1
+
+
 async def test_a_due_follow_up_reaches_the_agents_dm_once(
     carebot: CareBot, db: Database, settings: Settings, clock: ManualClock, slack: FakeSlack
 ) -> None:
-    await log_complaint(carebot, AGENT)
+    await logged(carebot, db, settings, clock, slack)
+    slack.calls.clear()  # the card's post: what follows is the reminder's
     scheduler = engine(db, settings, clock, slack)
     assert (await scheduler.tick()).claimed == 0  # not due yet
     clock.advance(timedelta(days=2))
@@ -55,14 +70,15 @@ async def test_a_due_follow_up_reaches_the_agents_dm_once(
 async def test_rate_limits_and_server_errors_are_retried_until_delivered(
     carebot: CareBot, db: Database, settings: Settings, clock: ManualClock, slack: FakeSlack
 ) -> None:
-    await log_complaint(carebot, AGENT)
+    await logged(carebot, db, settings, clock, slack)
+    slack.calls.clear()  # the card's post: what follows is the reminder's
     clock.advance(timedelta(days=2))
     scheduler = engine(db, settings, clock, slack)
     slack.rate_limit_next("chat.postMessage", retry_after=0)  # slack_sdk's handler retries it
     assert (await scheduler.tick()).sent == 1
     assert len(slack.calls_to("chat.postMessage")) == 2  # the 429, then the post
 
-    await log_complaint(carebot, AGENT, follow_up_at="+1m")
+    await logged(carebot, db, settings, clock, slack, follow_up_at="+1m")
     clock.advance(timedelta(minutes=1))
     for _ in range(3):  # more 5xx than slack_sdk retries: the scheduler tries again later
         slack.server_error_next("chat.postMessage")
@@ -82,14 +98,15 @@ async def test_rate_limits_and_server_errors_are_retried_until_delivered(
                 if c.status == 200 and c.response.get("ok")
             ]
         )
-        == 2
+        == 3  # the two reminders, and the second complaint's card
     )
 
 
 async def test_a_gone_dm_is_recorded_for_admins_and_not_retried(
     carebot: CareBot, db: Database, settings: Settings, clock: ManualClock, slack: FakeSlack
 ) -> None:
-    await log_complaint(carebot, AGENT)
+    await logged(carebot, db, settings, clock, slack)
+    slack.calls.clear()  # the card's post: what follows is the reminder's
     clock.advance(timedelta(days=2))
     slack.fail_next("chat.postMessage", "is_archived")
     report = await engine(db, settings, clock, slack).tick()

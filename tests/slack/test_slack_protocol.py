@@ -75,6 +75,7 @@ async def test_a_permanent_refusal_is_recorded_for_admins_not_retried(
     view = await open_form(user_side)
     await user_side.submit(view, ANSWERS)
     await slack.wait_for("chat.postEphemeral")
+    await user_side.delivered()  # the card, from the outbox
 
     assert len(slack.calls_to("chat.postMessage")) == 1  # no retry of a permanent error
     assert await rows(db, Complaint) == 1  # the complaint is kept all the same

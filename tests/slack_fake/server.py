@@ -80,7 +80,7 @@ class RateLimitServed:
 
 @dataclass(frozen=True)
 class _Fault:
-    kind: Literal["error", "rate_limit", "server_error"]
+    kind: Literal["error", "rate_limit", "server_error", "landed"]
     error: str = ""
     retry_after: int = 0
     status: int = 0
@@ -160,6 +160,7 @@ class FakeSlack:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.getPermalink": self._chat_get_permalink,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
             "files.getUploadURLExternal": lambda call: self._uploads.get_upload_url(call.args),
             "files.completeUploadExternal": lambda call: self._uploads.complete(call.args),
             "users.info": self._users_info,
@@ -330,6 +331,11 @@ class FakeSlack:
         """The next call to `method` answers with HTTP `status` (5xx), once."""
         self._faults[method].append(_Fault("server_error", status=status))
 
+    def land_then_fail_next(self, method: str, status: int = 500) -> None:
+        """The next call to `method` does what it asks (a message is posted) and then answers
+        HTTP `status`, once: the caller cannot tell that it landed."""
+        self._faults[method].append(_Fault("landed", status=status))
+
     def delay_next(self, method: str, seconds: float) -> None:
         """The next call to `method` is answered `seconds` late, once, and then as usual: past
         the client's timeout, the caller gives up while Slack still did what it was asked."""
@@ -359,7 +365,13 @@ class FakeSlack:
 
     def _answer(self, method: str, call: _Call) -> tuple[int, Json, dict[str, str]]:
         if self._faults[method]:
-            return self._serve_fault(method, self._faults[method].popleft())
+            fault = self._faults[method].popleft()
+            if fault.kind == "landed":
+                handler = self._handlers[method]
+                self._authenticate(call.token)
+                handler(call)
+                return fault.status, {"ok": False, "error": "internal_error"}, {}
+            return self._serve_fault(method, fault)
         if method == "chat.postMessage" and self.rate_limit_every:
             self._posts_seen += 1
             if self._posts_seen % self.rate_limit_every == 0:
@@ -511,7 +523,30 @@ class FakeSlack:
         channel = self._channel(call.args)
         text, blocks = self._content(call.args)
         ts = self._next_ts()
-        return {"channel": channel, "ts": ts, "message": self._message(channel, ts, text, blocks)}
+        message = self._message(channel, ts, text, blocks)
+        metadata = call.args.get("metadata")
+        if isinstance(metadata, str):  # form-encoded: JSON in a string, as Slack reads it
+            metadata = json.loads(metadata)
+        if metadata is not None:
+            if not isinstance(metadata, dict) or not isinstance(metadata.get("event_type"), str):
+                raise Refusal("invalid_metadata_format")
+            message["metadata"] = metadata  # kept through edits, as Slack keeps it
+        return {"channel": channel, "ts": ts, "message": message}
+
+    def _conversations_history(self, call: _Call) -> Json:
+        """The channel's messages, newest first; metadata only with include_all_metadata."""
+        channel = self._channel(call.args)
+        limit = int(call.args.get("limit") or 100)
+        with_metadata = _truthy(call.args.get("include_all_metadata"))
+        found = sorted(
+            (m for (c, _), m in self.messages.items() if c == channel),
+            key=lambda m: float(m["ts"]),
+            reverse=True,
+        )[:limit]
+        messages = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in found
+        ]
+        return {"messages": messages, "has_more": False}
 
     def _chat_update(self, call: _Call) -> Json:
         channel = self._channel(call.args)
@@ -519,7 +554,10 @@ class FakeSlack:
         if not isinstance(ts, str) or (channel, ts) not in self.messages:
             raise Refusal("message_not_found")
         text, blocks = self._content(call.args)
+        metadata = self.messages[(channel, ts)].get("metadata")
         message = self._message(channel, ts, text, blocks)
+        if metadata is not None:
+            message["metadata"] = metadata
         return {"channel": channel, "ts": ts, "text": text, "message": message}
 
     def _chat_post_ephemeral(self, call: _Call) -> Json:
