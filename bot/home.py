@@ -12,6 +12,7 @@ from bot.policy import service as policy
 from bot.policy.content import SECTIONS
 from bot.router import router
 from bot.ui import Button, ButtonStyle, Message, Reply, Section
+from storage.failures import record_delivery_failure
 from storage.models import DeliveryFailure, Job
 
 DUE_SOON = timedelta(hours=24)
@@ -110,20 +111,5 @@ async def policy_summary(ctx: Context) -> Section:
 
 
 async def record_failure(ctx: Context, *, channel: str | None, error: str) -> None:
-    """One line per channel and error: a gone channel refuses every post, and admins need to
-    see that once, with the latest time, not once per refused post."""
-    same = await ctx.session.scalar(
-        select(DeliveryFailure).where(
-            DeliveryFailure.workspace_id == ctx.workspace.id,
-            DeliveryFailure.channel.is_(None)
-            if channel is None
-            else DeliveryFailure.channel == channel,
-            DeliveryFailure.error == error,
-        )
-    )
-    if same is not None:
-        same.at = ctx.now()
-        return
-    ctx.session.add(
-        DeliveryFailure(workspace_id=ctx.workspace.id, channel=channel, error=error, at=ctx.now())
-    )
+    """A post the platform refused for good, kept for the workspace's admins."""
+    await record_delivery_failure(ctx.session, ctx.workspace.id, channel, error, ctx.now())

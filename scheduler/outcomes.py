@@ -7,15 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import DeliveryFailure
+from storage.failures import record_delivery_failure
 
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
-FAILURE_ERROR_LEN = 64  # DeliveryFailure.error
-FAILURE_LOCK_SPACE = 0x6362  # advisory lock class of record_failure ("cb")
 
 
 class Outcome(StrEnum):
@@ -59,26 +56,5 @@ def backoff(attempts: int, retry_after: timedelta | None = None) -> timedelta:
 async def record_failure(
     session: AsyncSession, workspace_id: int, channel: str | None, error: str, at: datetime
 ) -> None:
-    """One row per channel and error, as bot.home.record_failure keeps them (which needs a
-    person's Context that a job does not have): admins see a gone channel once, latest time."""
-    error = error[:FAILURE_ERROR_LEN]
-    if session.get_bind().dialect.name == "postgresql":
-        # No unique key to upsert on: jobs refused at once (one gone channel, many jobs) would
-        # each find no row and insert one. The lock queues them per workspace, in any process.
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:space, :workspace)"),
-            {"space": FAILURE_LOCK_SPACE, "workspace": workspace_id},
-        )
-    same = await session.scalar(
-        select(DeliveryFailure).where(
-            DeliveryFailure.workspace_id == workspace_id,
-            DeliveryFailure.channel.is_(None)
-            if channel is None
-            else DeliveryFailure.channel == channel,
-            DeliveryFailure.error == error,
-        )
-    )
-    if same is not None:
-        same.at = at
-    else:
-        session.add(DeliveryFailure(workspace_id=workspace_id, channel=channel, error=error, at=at))
+    """A job's refusal, kept for admins as a person's refused reply is (bot.home)."""
+    await record_delivery_failure(session, workspace_id, channel, error, at)

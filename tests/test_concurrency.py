@@ -30,6 +30,7 @@ from storage.models import (
     AuditEvent,
     Base,
     Complaint,
+    DeliveryFailure,
     FollowUp,
     Member,
     RetentionCheck,
@@ -516,3 +517,16 @@ async def test_two_admins_taking_each_others_role_at_once_leave_one_admin(
             select(func.count()).select_from(Member).where(Member.role == "admin")
         )
     assert admins == 1
+
+
+async def test_a_gone_channel_refusing_several_posts_at_once_is_listed_once(
+    carebot: CareBot, db: Database, meera: Actor
+) -> None:
+    """A reply's note and the outbox's card refused at the same moment (found under load)."""
+    await carebot.command(meera, "help")
+    await asyncio.gather(
+        *(carebot.record_failure(meera, "C1", "channel_not_found") for _ in range(8))
+    )
+    async with db.session() as session:
+        count = await session.scalar(select(func.count()).select_from(DeliveryFailure))
+    assert count == 1

@@ -80,7 +80,9 @@ async def test_a_permanent_refusal_is_recorded_for_admins_not_retried(
     assert len(slack.calls_to("chat.postMessage")) == 1  # no retry of a permanent error
     assert await rows(db, Complaint) == 1  # the complaint is kept all the same
     async with db.session() as session:
-        (failure,) = (await session.scalars(select(DeliveryFailure))).all()
+        found = (await session.scalars(select(DeliveryFailure))).all()
+        assert len(found) == 1, [(f.channel, f.error, f.at) for f in found]
+        (failure,) = found
     assert (failure.channel, failure.error) == ("C1", "channel_not_found")
 
     opened = {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}
