@@ -11,6 +11,7 @@ import textwrap
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import permissions
 from bot.app import CareBot
 from bot.complaints.views import mask_name, mask_phone
 from bot.context import Actor
@@ -121,6 +122,7 @@ async def test_the_core_is_watched_at_carebot(carebot: CareBot, asha: Actor) -> 
 
     with pytest.MonkeyPatch.context() as patch, watching() as guard:
         patch.setitem(router.commands, "leak", leak)
+        patch.setitem(permissions.COMMANDS, "leak", permissions.EVERYONE)
         await log_complaint(carebot, asha, customer_name="Meena Iyer")
         await carebot.command(asha, "leak")
         leaks = guard.leaks()
@@ -176,6 +178,7 @@ def test_a_leaking_test_fails_on_every_platform(pytester: pytest.Pytester) -> No
             import simcord
             from slack_sdk.web.async_client import AsyncWebClient
 
+            from bot import permissions
             from bot.router import router
             from bot.ui import Audience, Message, Post, Reply
             from tests.discord.flows import log_complaint as log_on_discord
@@ -187,6 +190,7 @@ def test_a_leaking_test_fails_on_every_platform(pytester: pytest.Pytester) -> No
                     return Reply.say(Message(text="Customer: Ravi Kumar"), Audience.CHANNEL)
 
                 monkeypatch.setitem(router.commands, "leak", leak)
+                monkeypatch.setitem(permissions.COMMANDS, "leak", permissions.EVERYONE)
                 await log_complaint(carebot, asha)
                 await carebot.command(asha, "leak")
 

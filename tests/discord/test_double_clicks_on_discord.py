@@ -28,7 +28,7 @@ async def test_a_double_clicked_snooze_moves_the_follow_up_one_day(
     await log_complaint(core, agent)
     clock.advance(timedelta(days=2))
     engine = Engine(db, core.settings, clock, {"discord": DiscordDeliverer(core, simcord_env.bot)})
-    assert (await engine.tick()).sent == 1
+    assert (await engine.tick()).sent == 2  # the complaint's card (the outbox), the reminder
     await simcord_env.settle()
     (reminder,) = world.asha.user.dm_channel.history()
     async with db.session() as session:
