@@ -44,6 +44,7 @@ PATTERNS = (
 CHATTY = ("aiosqlite", "asyncpg", "sqlalchemy", "slack_bolt", "slack_sdk", "discord", "aiohttp")
 # Libraries whose messages, past their headline, quote what they were sent or received.
 HEADLINED = ("slack_bolt", "slack_sdk", "aiohttp.server", "aiohttp.web")
+HTTP_SERVER = "aiohttp.server"  # where aiohttp logs a request it could not handle
 MESSAGE_MAX = 2000  # characters of a message, or of one extra field
 STACK_MAX = 20000  # characters of a stack
 HEADLINE_MAX = 120
@@ -94,6 +95,30 @@ def headlined(logger: logging.Logger) -> logging.Logger:
     """`logger` with `Headline` on it (once), for a library that takes a logger to log to."""
     if not any(isinstance(f, Headline) for f in logger.filters):
         logger.addFilter(Headline())
+    return logger
+
+
+class ClientErrors(logging.Filter):
+    """On an HTTP server's logger: a request that is not valid HTTP (a header line too long, a
+    bad method) is the client's doing, answered 4xx by the server. One INFO line naming the
+    error's type and status, not an ERROR with a stack (the parser's message quotes the bytes)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        status = getattr(error, "status", getattr(error, "code", None))  # aiohttp's: `code`
+        if error is None or not isinstance(status, int) or not 400 <= status < 500:
+            return True
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        record.msg, record.args = f"bad HTTP request refused: {type(error).__name__}", None
+        record.exc_info, record.exc_text = None, None
+        record.status = status
+        return True
+
+
+def quiet_client_errors(logger: logging.Logger) -> logging.Logger:
+    """`logger` with `ClientErrors` on it (once)."""
+    if not any(isinstance(f, ClientErrors) for f in logger.filters):
+        logger.addFilter(ClientErrors())
     return logger
 
 
@@ -200,6 +225,7 @@ def configure(
         old.close()
     root.addHandler(handler)
     root.setLevel(chosen)
+    quiet_client_errors(logging.getLogger(HTTP_SERVER))
     for name in CHATTY:
         library = logging.getLogger(name)
         if library.getEffectiveLevel() < logging.INFO:

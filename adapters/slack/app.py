@@ -18,7 +18,7 @@ from adapters.slack.gate import gate
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.outbound import ChannelPacer, web_client
 from bot.app import CareBot
-from bot.logs import headlined
+from bot.logs import HTTP_SERVER, headlined, quiet_client_errors
 from bot.metrics import Metrics
 from bot.settings import Settings
 from storage.db import Database
@@ -90,5 +90,6 @@ def web_app(
     events pass the gate first (size, signature, shape: 413, 401, 400, never Bolt's 500)."""
     application = app.server(port=port, path=EVENTS_PATH).web_app
     application.middlewares.append(gate(EVENTS_PATH, app.gate_secret))
+    quiet_client_errors(logging.getLogger(HTTP_SERVER))  # not HTTP at all: 400, one line
     add_routes(application, db, metrics)
     return application

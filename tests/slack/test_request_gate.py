@@ -155,3 +155,15 @@ async def test_a_nested_private_metadata_is_no_crash(
         answer = await user_side.submit({**view, "private_metadata": metadata}, ANSWERS)
         assert answer.status == 200
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_a_request_that_is_not_valid_http_is_one_line_not_a_traceback(
+    user_side: SlackClientSide, caplog: pytest.LogCaptureFixture
+) -> None:
+    """aiohttp logs a header line over 8 KB as an ERROR with its stack, quoting the bytes."""
+    caplog.set_level(logging.INFO)
+    answer = await user_side.raw("{}", "application/json", headers={"X-Long": "v" * 9000})
+    assert answer.status == 400
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "aiohttp.server"]
+    assert line == "bad HTTP request refused: LineTooLong"
