@@ -3,9 +3,11 @@
 `configure(settings)` is called once by each entry point (`carebot run` on every platform, the
 shell, `carebot jobs`, `db`, `export`). Every line goes through `Redact`, which blanks anything
 shaped like a Slack or Discord token, the secrets of the settings themselves, a database
-password and an OAuth code. Customer data is kept out at the source: the core and the scheduler
-log names of things (event, job kind, error type, stack frames), never values people typed nor
-exception messages, which can quote them.
+password and an OAuth code, and bounds its size. Customer data is kept out at the source: the
+core and the scheduler log names of things (event, job kind, error type, stack frames), never
+values people typed nor exception messages, which can quote them. Libraries that put what they
+were given into their messages (Bolt: a refused request's body, an unhandled one's fields, a
+listener's error text) are cut to their headline by `Headline`.
 """
 
 from __future__ import annotations
@@ -40,9 +42,84 @@ PATTERNS = (
 # Libraries that log request payloads or SQL parameters (with the customer's data) at DEBUG:
 # LOG_LEVEL=DEBUG is for carebot's own loggers; these keep to INFO and above.
 CHATTY = ("aiosqlite", "asyncpg", "sqlalchemy", "slack_bolt", "slack_sdk", "discord", "aiohttp")
+# Libraries whose messages, past their headline, quote what they were sent or received.
+HEADLINED = ("slack_bolt", "slack_sdk", "aiohttp.server", "aiohttp.web")
+HTTP_SERVER = "aiohttp.server"  # where aiohttp logs a request it could not handle
+MESSAGE_MAX = 2000  # characters of a message, or of one extra field
+STACK_MAX = 20000  # characters of a stack
+HEADLINE_MAX = 120
+_HEADLINE_END = re.compile(r"[(:{\[\n]")
 
 # Attributes every LogRecord has: anything else on a record came in through `extra=`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+def bounded(text: str, limit: int = MESSAGE_MAX) -> str:
+    """`text`, cut to `limit` characters with a note of how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [{len(text) - limit} more characters]"
+
+
+def _message(record: logging.LogRecord) -> str:
+    try:
+        return record.getMessage()
+    except Exception:  # arguments that do not fit: logging reports it when it emits
+        return str(record.msg)
+
+
+class Headline(logging.Filter):
+    """A library's record reduced to its headline: the words before the first parenthesis,
+    colon or bracket ("Invalid request signature detected (... body: ...)" keeps the first
+    three words), and a stack naming types only. On a logger, a test's capture sees it too."""
+
+    def __init__(self, names: Iterable[str] = ("",)) -> None:
+        super().__init__()
+        self.names = tuple(names)
+
+    def applies(self, name: str) -> bool:
+        return any(name == n or name.startswith(f"{n}.") or not n for n in self.names)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.applies(record.name):
+            return True
+        head = _HEADLINE_END.split(_message(record), maxsplit=1)[0].strip()
+        record.msg, record.args = bounded(head or record.levelname, HEADLINE_MAX), None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = stack(record.exc_info[1])
+        record.exc_info = None
+        return True
+
+
+def headlined(logger: logging.Logger) -> logging.Logger:
+    """`logger` with `Headline` on it (once), for a library that takes a logger to log to."""
+    if not any(isinstance(f, Headline) for f in logger.filters):
+        logger.addFilter(Headline())
+    return logger
+
+
+class ClientErrors(logging.Filter):
+    """On an HTTP server's logger: a request that is not valid HTTP (a header line too long, a
+    bad method) is the client's doing, answered 4xx by the server. One INFO line naming the
+    error's type and status, not an ERROR with a stack (the parser's message quotes the bytes)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        status = getattr(error, "status", getattr(error, "code", None))  # aiohttp's: `code`
+        if error is None or not isinstance(status, int) or not 400 <= status < 500:
+            return True
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        record.msg, record.args = f"bad HTTP request refused: {type(error).__name__}", None
+        record.exc_info, record.exc_text = None, None
+        record.status = status
+        return True
+
+
+def quiet_client_errors(logger: logging.Logger) -> logging.Logger:
+    """`logger` with `ClientErrors` on it (once)."""
+    if not any(isinstance(f, ClientErrors) for f in logger.filters):
+        logger.addFilter(ClientErrors())
+    return logger
 
 
 def _redact(text: str, secrets: Iterable[str]) -> str:
@@ -65,20 +142,16 @@ class Redact(logging.Filter):
         return _redact(text, self.secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # arguments that do not fit: logging reports it when it emits
-            message = str(record.msg)
-        record.msg, record.args = self.redact(message), None
+        record.msg, record.args = bounded(self.redact(_message(record))), None
         for key, value in extras(record).items():
             if isinstance(value, str):
-                setattr(record, key, self.redact(value))
+                setattr(record, key, bounded(self.redact(value), STACK_MAX))
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
+            record.exc_text = bounded(self.redact(record.exc_text), STACK_MAX)
         if record.stack_info:
-            record.stack_info = self.redact(record.stack_info)
+            record.stack_info = bounded(self.redact(record.stack_info), STACK_MAX)
         return True
 
 
@@ -143,6 +216,7 @@ def configure(
     chosen = level if level is not None else settings.log_level.upper()
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
+    handler.addFilter(Headline(HEADLINED))  # before Redact: it may replace the stack
     handler.addFilter(Redact(secrets_of(settings)))
     handler.set_name("carebot")
     root = logging.getLogger()
@@ -151,6 +225,7 @@ def configure(
         old.close()
     root.addHandler(handler)
     root.setLevel(chosen)
+    quiet_client_errors(logging.getLogger(HTTP_SERVER))
     for name in CHATTY:
         library = logging.getLogger(name)
         if library.getEffectiveLevel() < logging.INFO:

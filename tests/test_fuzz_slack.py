@@ -42,6 +42,7 @@ KEY = st.one_of(
     st.text(max_size=8),
 )
 GONE = object()  # a mutation that removes the key
+DEEP = "[" * 50_000 + "]" * 50_000
 
 
 @contextmanager
@@ -194,11 +195,27 @@ def test_arbitrary_signed_payloads_never_get_a_5xx(database_url: str) -> None:
         no_unexpected_errors(),  # the core's
         no_unexpected_errors("slack_bolt"),  # a listener's, or Bolt's own
         no_unexpected_errors("aiohttp.server"),  # a request that broke the server
+        no_unexpected_errors("adapters.slack"),  # a reply that failed after the ack
     ):
+        reused = command_body({"command": "/complaint", "text": ""}, side.slack.response_url())
+        stranger = mutated(
+            block_actions({"type": "button", "action_id": "complaint.show#0", "value": "1"}),
+            {"user": {"id": "U9", "username": "x", "team_id": "T1"}},
+        )
+        nested = view_submission(view, {}, {"private_metadata": DEEP})
 
         @fuzz(share(1600))
         @given(request=bodies(view, side.slack.response_url()))
         @example(request=(USER_AS_TEXT, FORM))  # found once: "user" a string, no team
+        # found by the 10,000-case run of issue 14: a RecursionError before the signature check,
+        # a nested private_metadata, a trigger used twice (views.open refused: the person is
+        # told), an ephemeral note to someone not in the channel (refused for good, recorded)
+        @example(request=('{"type": "x", "a": ' + DEEP + "}", JSON_TYPE))
+        @example(request=(urlencode({"payload": DEEP}), FORM))
+        @example(request=(urlencode({"payload": json.dumps(nested)}), FORM))
+        @example(request=(reused, FORM))
+        @example(request=(reused, FORM))
+        @example(request=(urlencode({"payload": json.dumps(stranger)}), FORM))
         def post(request: tuple[str, str]) -> None:
             body, content_type = request
             response = runner.run(side.raw(body, content_type))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from aiohttp import web
@@ -13,10 +14,11 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
 from adapters.health import add_routes
+from adapters.slack.gate import gate
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.outbound import ChannelPacer, web_client
-from adapters.slack.shapes import refuse_malformed
 from bot.app import CareBot
+from bot.logs import HTTP_SERVER, headlined, quiet_client_errors
 from bot.metrics import Metrics
 from bot.settings import Settings
 from storage.db import Database
@@ -38,15 +40,31 @@ async def skip_event_retries(
     return await next()  # type: ignore[no-any-return]
 
 
+class SlackApp(AsyncApp):
+    """Bolt's app, with its signature check left to the gate (gate.py), which refuses a request
+    before anything of it is parsed or logged: serve it with `web_app`. (Socket Mode has no
+    signatures: Slack's own connection carries the events.) Bolt logs through `slack_bolt`,
+    cut to headlines: its messages can quote a payload."""
+
+    def __init__(self, *, signing_secret: str | None, **kwargs: Any) -> None:
+        super().__init__(
+            signing_secret=signing_secret,
+            request_verification_enabled=False,
+            logger=headlined(logging.getLogger("slack_bolt")),
+            **kwargs,
+        )
+        self.gate_secret = signing_secret
+
+
 def build_app(
     bot: CareBot, db: Database, settings: Settings, pacer: ChannelPacer | None = None
-) -> AsyncApp:
+) -> SlackApp:
     """`pacer` is shared with the scheduler's deliverer: one pace per channel per process."""
     client = web_client(settings.slack_api_url)
     signing_secret = _secret(settings.slack_signing_secret)
     if settings.slack_client_id:
         client_id = settings.slack_client_id
-        app = AsyncApp(
+        app = SlackApp(
             signing_secret=signing_secret,
             client=client,
             installation_store=AsyncSQLAlchemyInstallationStore(client_id, db.engine),
@@ -59,17 +77,19 @@ def build_app(
         )
     else:
         client.token = _secret(settings.slack_bot_token)
-        app = AsyncApp(signing_secret=signing_secret, client=client)
+        app = SlackApp(signing_secret=signing_secret, client=client)
     app.middleware(skip_event_retries)
     SlackListeners(bot, pacer or ChannelPacer(settings.slack_channel_interval)).register(app)
     return app
 
 
 def web_app(
-    app: AsyncApp, db: Database, port: int, metrics: Metrics | None = None
+    app: SlackApp, db: Database, port: int, metrics: Metrics | None = None
 ) -> web.Application:
-    """Bolt's aiohttp routes (events, and the OAuth install pages), /healthz and /metrics."""
+    """Bolt's aiohttp routes (events, and the OAuth install pages), /healthz and /metrics;
+    events pass the gate first (size, signature, shape: 413, 401, 400, never Bolt's 500)."""
     application = app.server(port=port, path=EVENTS_PATH).web_app
-    application.middlewares.append(refuse_malformed(EVENTS_PATH))  # 400, not Bolt's 500
+    application.middlewares.append(gate(EVENTS_PATH, app.gate_secret))
+    quiet_client_errors(logging.getLogger(HTTP_SERVER))  # not HTTP at all: 400, one line
     add_routes(application, db, metrics)
     return application

@@ -98,8 +98,11 @@ def message_blocks(message: Message) -> list[dict[str, Any]]:
 
 
 def message_payload(message: Message) -> dict[str, Any]:
-    """`text` (notifications, screen readers) and `blocks` for chat.postMessage and friends."""
-    return {"text": fit(message.text, SECTION_TEXT_MAX), "blocks": message_blocks(message)}
+    """`text` (notifications, screen readers) and `blocks` for chat.postMessage and friends.
+
+    Slack reads `text` as mrkdwn too, and it is what notifies: escaped like the blocks, so a
+    category named `<!channel>` never pings a channel. Every message is built here."""
+    return {"text": fit(escape(message.text), SECTION_TEXT_MAX), "blocks": message_blocks(message)}
 
 
 def home_view(message: Message) -> dict[str, Any]:
@@ -198,17 +201,21 @@ def modal(form: Form, channel: str | None) -> dict[str, Any]:
 
 
 def metadata(view: Mapping[str, Any]) -> tuple[dict[str, str], str | None]:
-    """The form's state and the originating channel, from a submitted view."""
+    """The form's state and the originating channel, from a submitted view.
+
+    We wrote it as flat strings (`modal`); anything else came from elsewhere and is dropped:
+    a state value that is not a string, a nesting too deep to decode, not JSON at all."""
+    raw = view.get("private_metadata")
     try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except json.JSONDecodeError:
+        data = json.loads(raw) if isinstance(raw, str) and raw else {}
+    except (ValueError, RecursionError):  # json's errors are ValueErrors
         return {}, None
     if not isinstance(data, dict):
         return {}, None
     state = data.get("state") if isinstance(data.get("state"), dict) else {}
     channel = data.get("channel")
     channel = channel if isinstance(channel, str) and 0 < len(channel) <= CHANNEL_MAX else None
-    return {str(k): str(v) for k, v in (state or {}).items()}, channel
+    return {str(k): v for k, v in state.items() if isinstance(v, str)}, channel
 
 
 def _value(element: Mapping[str, Any]) -> str | None:

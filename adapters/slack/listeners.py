@@ -19,13 +19,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks
+from adapters.slack import blocks, words
 from adapters.slack.dms import DmChannels
 from adapters.slack.outbound import ChannelPacer, Sender
 from adapters.slack.profiles import SlackProfiles
 from bot.app import CareBot
 from bot.context import Actor
-from bot.ui import Audience, Message, Post, Reply
+from bot.i18n import Translator, resolve_locale
+from bot.ui import Audience, Form, Message, Post, Reply
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,13 @@ ACK_POLL = 0.011
 
 async def _ack_sent() -> None:
     await asyncio.sleep(ACK_POLL)
+
+
+def _error_name(exc: Exception) -> str:
+    """Slack's error code (never the response, which can quote what was sent), else the type."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or type(exc).__name__)
+    return type(exc).__name__
 
 
 def _team(body: dict[str, Any], context: AsyncBoltContext) -> str:
@@ -171,7 +179,9 @@ class SlackListeners:
     ) -> None:
         view = body.get("view") or {}
         state, channel = blocks.metadata(view)
-        actor = await self.profiles.fill(actor_from(body, context, channel), client)
+        # Before the ack nothing may wait on Slack: the profile as kept (users.info, rate
+        # limited, would outlast the 3 seconds Slack gives an answer).
+        actor = self.profiles.cached(actor_from(body, context, channel), client)
         reply = await self.bot.submit(
             actor,
             str(view.get("callback_id", "")),
@@ -253,8 +263,7 @@ class SlackListeners:
         """Posts a reply; `sender` (for scheduled work) decides what a refusal means."""
         sender = sender or self.sender(client, actor)
         if reply.form is not None and trigger_id:
-            view = blocks.modal(reply.form, actor.channel_id)
-            await sender.call("views.open", None, trigger_id=trigger_id, view=view)
+            await self.open_form(sender, actor, reply.form, trigger_id, respond)
         for post in reply.posts:
             if post.queued:
                 continue  # a card in the outbox: the scheduler posts it, woken by the core
@@ -271,6 +280,26 @@ class SlackListeners:
                     await sender.upload(
                         channel, content=file.content, filename=file.filename, title=file.title
                     )
+
+    async def open_form(
+        self,
+        sender: Sender,
+        actor: Actor,
+        form: Form,
+        trigger_id: str,
+        respond: AsyncRespond | None,
+    ) -> None:
+        """Opens the form's modal; if Slack would not (an expired trigger, a 5xx after the
+        retries, a timeout), the person is told so rather than left with nothing."""
+        view = blocks.modal(form, actor.channel_id)
+        try:
+            opened = await sender.call("views.open", None, trigger_id=trigger_id, view=view)
+        except Exception as exc:  # whatever it was, the person hears of it
+            log.warning("slack views.open failed: %s", _error_name(exc))
+            opened = None
+        if opened is None:
+            t = Translator(resolve_locale(None, actor.locale, None))
+            await self.to_actor(sender, actor, Message(text=t(words.FORM_NOT_OPENED)), respond)
 
     async def to_actor(
         self,

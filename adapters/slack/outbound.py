@@ -15,6 +15,7 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -32,6 +33,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 log = logging.getLogger(__name__)
 
 RETRIES = 2
+REQUEST_TIMEOUT = 10  # seconds; Slack answers in well under one, a hung request ends here
 JITTER = 0.25  # seconds at most, added to a 429's Retry-After
 # Errors that will not go away by trying again: the post is dropped and recorded.
 PERMANENT = frozenset(
@@ -45,6 +47,7 @@ PERMANENT = frozenset(
         "token_revoked",
         "missing_scope",
         "user_not_found",
+        "user_not_in_channel",  # an ephemeral note to someone who is not (or no longer) there
         "restricted_action",
         "msg_too_long",
         "invalid_blocks",
@@ -62,12 +65,17 @@ PERMANENT = frozenset(
 )
 
 
+# The channel a paced post is going to, for the 429 handler below (it sees only the request).
+_PACED: ContextVar[tuple[ChannelPacer, str] | None] = ContextVar("paced", default=None)
+
+
 class RetryAfterHandler(AsyncRateLimitErrorRetryHandler):
     """A 429 is retried after the Retry-After that Slack asked for, plus a little jitter.
 
     slack_sdk's own handler adds up to a whole second, which delays a channel's last message
     by that much. Some jitter is still needed: posts paced to many channels go out in step,
-    and retries all due at one instant would meet the same limit again.
+    and retries all due at one instant would meet the same limit again. A paced post's 429
+    holds its channel: the posts after it start after its retry, in order.
     """
 
     async def prepare_for_next_attempt_async(
@@ -84,13 +92,18 @@ class RetryAfterHandler(AsyncRateLimitErrorRetryHandler):
         headers = {k.lower(): v for k, v in response.headers.items()}
         value = (headers.get("retry-after") or ["1"])[0]
         state.next_attempt_requested = True
-        wait = int(value) if str(value).isdecimal() else 1
-        await asyncio.sleep(wait + random.uniform(0, JITTER))
+        wait = (int(value) if str(value).isdecimal() else 1) + random.uniform(0, JITTER)
+        paced = _PACED.get()
+        if paced is None:
+            await asyncio.sleep(wait)
+        else:
+            pacer, channel = paced
+            await pacer.rate_limited(channel, wait)
         state.increment_current_attempt()
 
 
 def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:
-    client = AsyncWebClient(token=token, base_url=api_url)
+    client = AsyncWebClient(token=token, base_url=api_url, timeout=REQUEST_TIMEOUT)
     client.retry_handlers.extend(
         (
             RetryAfterHandler(max_retry_count=RETRIES),
@@ -102,7 +115,13 @@ def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:
 
 
 class ChannelPacer:
-    """Spaces posts to one channel by `interval` seconds; other channels are not held up."""
+    """Spaces the starts of posts to one channel by `interval` seconds (Slack's guidance: a
+    message a second per channel, short bursts allowed); other channels are not held up.
+
+    Requests are paced by when they start, not held while they run: a post that hangs costs
+    its channel nothing but its own slot (and the client's timeout ends it). A 429 does hold
+    the channel: Slack said to wait, so its retry and the posts after it start only then.
+    """
 
     def __init__(
         self,
@@ -113,31 +132,40 @@ class ChannelPacer:
         self.interval = interval
         self.clock = clock
         self.sleep = sleep
-        self._next: dict[str, float] = defaultdict(float)
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._next: dict[str, float] = defaultdict(float)  # the channel's next free start
+        self._held: dict[str, float] = defaultdict(float)  # until when a 429 holds it
 
     async def wait(self, channel: str) -> None:
-        async with self.slot(channel):
-            pass
+        """Returns when a post to `channel` may start; slots are taken in call order."""
+        while True:
+            now = self.clock()
+            start = max(now, self._next[channel], self._held[channel])
+            if self.interval > 0 or start > now:
+                self._next[channel] = start + self.interval
+            if start > now:
+                await self.sleep(start - now)
+            if self._held[channel] <= self.clock():
+                return
+            # a 429 came in while this one waited: its turn comes after that retry
+
+    async def rate_limited(self, channel: str, seconds: float) -> None:
+        """A post to `channel` was answered 429: hold the channel `seconds`, then let the
+        retry start first."""
+        self._held[channel] = max(self._held[channel], self.clock() + seconds)
+        # The retry takes the first slot after the hold; posts whose slots fell inside it
+        # see the hold when they wake and queue again, behind the retry.
+        self._next[channel] = self._held[channel]
+        await self.wait(channel)
 
     @asynccontextmanager
     async def slot(self, channel: str) -> AsyncIterator[None]:
-        """The channel's next slot, held while the post is under way.
-
-        Holding it keeps a channel's posts in order: a post that Slack answered 429 holds the
-        channel while it waits for Retry-After, so nothing overtakes its retry. The slots after
-        it stay where they were (Slack allows short bursts), so a 429 costs its channel no slot
-        but the one wait.
-        """
-        if self.interval <= 0:
+        """A start slot for one post to `channel`; a 429 inside it holds the channel."""
+        await self.wait(channel)
+        token = _PACED.set((self, channel))
+        try:
             yield
-            return
-        async with self._locks[channel]:
-            delay = self._next[channel] - self.clock()
-            if delay > 0:
-                await self.sleep(delay)
-            self._next[channel] = max(self.clock(), self._next[channel]) + self.interval
-            yield
+        finally:
+            _PACED.reset(token)
 
 
 Failure = Callable[[str | None, str], Awaitable[None]]
@@ -155,7 +183,9 @@ class Sender:
         """The API's answer, or None when Slack refused for good (recorded, not raised).
 
         `channel` is where the call lands, for pacing and for the failure record."""
-        if channel and method in ("chat.postMessage", "chat.postEphemeral"):
+        # Only messages in a channel are paced: an ephemeral note to one person, or a
+        # response_url answer, never waits behind a burst of cards.
+        if channel and method == "chat.postMessage":
             async with self.pacer.slot(channel):
                 return await self._guarded(method, channel, self.client.api_call(method, json=args))
         return await self._guarded(method, channel, self.client.api_call(method, json=args))

@@ -2,17 +2,14 @@
 
 Bolt reads bodies and payloads trusting their shape (a JSON object; `actions` a list of
 objects; `view.callback_id` a string...) and answers 500 when they have another, even before
-it checks the signature. Slack never sends those, so such a request is refused here with 400.
+it checks the signature. Slack never sends those, so the gate (gate.py) refuses such a request
+with 400.
 Only what Bolt and our listeners read is checked; everything else may be anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
-
-from aiohttp import web
-from slack_bolt.request.internals import parse_body
 
 STRINGS = ("type", "command", "text", "callback_id", "trigger_id", "response_url", "token")
 IDS = ("team_id", "user_id", "channel_id", "enterprise_id", "api_app_id", "id")  # Slack's: short
@@ -113,23 +110,3 @@ def well_formed(payload: Any) -> bool:
     if not all(isinstance(a, dict) for a in payload.get("authorizations") or ()):
         return False
     return "view" not in payload or _view(payload["view"])
-
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def refuse_malformed(path: str) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
-    """An aiohttp middleware: a POST to `path` whose body Slack could not have sent gets 400."""
-
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.method == "POST" and request.path == path:
-            try:
-                payload = parse_body(await request.text(), request.content_type)
-            except (ValueError, UnicodeDecodeError):  # json's errors are ValueErrors
-                payload = None
-            if not well_formed(payload):
-                return web.Response(status=400, text="malformed request")
-        return await handler(request)
-
-    return middleware

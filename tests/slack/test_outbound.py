@@ -36,12 +36,13 @@ async def test_no_interval_means_no_waiting() -> None:
 
 
 async def test_a_rate_limited_post_holds_its_channel_until_its_retry_is_accepted() -> None:
-    """Nothing overtakes a 429's retry: the channel's posts arrive in order, each once, and the
-    retry waits Retry-After without slack_sdk's up-to-a-second jitter."""
+    """Nothing that starts after a 429 overtakes its retry: the channel's posts arrive in order,
+    each once, and the retry waits Retry-After without slack_sdk's up-to-a-second jitter.
+    (Posts are paced by their start: the interval must outlast the 429's round trip.)"""
     async with FakeSlack() as slack:
         slack.rate_limit_next("chat.postMessage", retry_after=1)
         client = web_client(slack.base_url, "xoxb-test")
-        sender = Sender(client, ChannelPacer(0.05), _no_failures)
+        sender = Sender(client, ChannelPacer(0.3), _no_failures)
         await asyncio.gather(
             *(sender.call("chat.postMessage", "C1", channel="C1", text=f"m{n}") for n in range(3))
         )

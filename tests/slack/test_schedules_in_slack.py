@@ -61,7 +61,8 @@ async def test_reminder_retention_check_and_digest_arrive_once_on_time(
 ) -> None:
     engine = scheduler(db, settings, clock, slack)
     async with slack_app(db, settings, clock, slack, **overrides(slack)) as side:
-        assert "The weekly digest will go to <#C1>" in await command(
+        # `text` is escaped as the blocks are: Slack parses no markup in it
+        assert "The weekly digest will go to &lt;#C1&gt;" in await command(
             side, "channel here", "/digest"
         )
         goal = await open_form(side, "add", command="/goal")
