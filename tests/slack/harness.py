@@ -211,7 +211,12 @@ class SlackClientSide:
 
 @asynccontextmanager
 async def slack_app(
-    db: Database, settings: Settings, clock: Clock, slack: FakeSlack, **overrides: Any
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    slack: FakeSlack,
+    pacer: ChannelPacer | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[SlackClientSide]:
     """The real app, served on a loopback port, talking to the fake Web API."""
     fields: dict[str, Any] = {
@@ -225,7 +230,7 @@ async def slack_app(
         fields["slack_bot_token"] = TOKEN
     config = Settings(_env_file=None, **(fields | overrides))  # type: ignore[call-arg]
     bot = CareBot(db, config, clock)
-    pacer = ChannelPacer(config.slack_channel_interval)
+    pacer = pacer or ChannelPacer(config.slack_channel_interval)
     app = build_app(bot, db, config, pacer)
     # As `carebot run` does: the outbox (cards) is delivered by the scheduler, woken after
     # each event; its periodic ticks are the tests' to run (`slack_scheduler`).

@@ -5,21 +5,14 @@ runs on a clock of the test's (its waits pass at once); only Slack's hang takes 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from contextlib import AbstractAsyncContextManager
 
-from aiohttp import ClientSession
-from aiohttp.test_utils import TestServer
-
-from adapters.slack.app import build_app, web_app
 from adapters.slack.outbound import ChannelPacer, Sender, web_client
-from bot.app import CareBot
 from bot.clock import ManualClock
 from bot.settings import Settings
 from storage.db import Database
 from tests.slack.flows import ANSWERS, open_form
-from tests.slack.harness import SECRET, TOKEN, SlackClientSide
+from tests.slack.harness import SlackClientSide, slack_app
 from tests.slack_fake import FakeSlack
 
 HANG = 3.0  # seconds Slack takes to answer the first card
@@ -64,34 +57,17 @@ async def test_a_hanging_post_does_not_hold_the_posts_after_it() -> None:
         await asyncio.gather(*posts)
 
 
-@asynccontextmanager
-async def paced_app(
+def paced_app(
     db: Database, settings: Settings, clock: ManualClock, slack: FakeSlack, pacer: ChannelPacer
-) -> AsyncIterator[SlackClientSide]:
-    """The real app as tests/slack/harness.py serves it, with the pacer given."""
-    fields: dict[str, Any] = {
-        "database_url": settings.database_url,
-        "default_phone_region": settings.default_phone_region,
-        "slack_signing_secret": SECRET,
-        "slack_api_url": slack.base_url,
-        "slack_bot_token": TOKEN,
-    }
-    config = Settings(_env_file=None, **fields)  # type: ignore[call-arg]
-    app = build_app(CareBot(db, config, clock), db, config, pacer)
-    server = TestServer(web_app(app, db, 0), host="127.0.0.1")
-    await server.start_server()
-    try:
-        async with ClientSession() as session:
-            yield SlackClientSide(str(server.make_url("")).rstrip("/"), session, slack)
-    finally:
-        await server.close()
+) -> AbstractAsyncContextManager[SlackClientSide]:
+    """The real app as tests/slack/harness.py serves it (the outbox included), paced by `pacer`."""
+    return slack_app(db, settings, clock, slack, pacer=pacer, slack_channel_interval=1.0)
 
 
 async def test_thirty_submissions_at_once_with_a_hung_card(
     db: Database, settings: Settings, clock: ManualClock, slack: FakeSlack
 ) -> None:
-    """The 29 other cards and their notes arrive while the first card still hangs (that
-    submission's own note follows its card: a reply's posts go out in order)."""
+    """The 29 other cards and the notes arrive while the first card still hangs."""
     time = VirtualTime()
     pacer = ChannelPacer(1.0, clock=time.clock, sleep=time.sleep)
     async with paced_app(db, settings, clock, slack, pacer) as side:

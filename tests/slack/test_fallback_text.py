@@ -44,7 +44,7 @@ async def test_the_escalation_notice_and_the_reminder_dm_are_escaped(
     await log_in_core(carebot, ADMIN, category=CATEGORY, compensation_amount="2500")
     clock.advance(timedelta(days=2))  # the follow-up is due too
     report = await slack_scheduler(db, settings, clock, slack).tick()
-    assert report.sent == 2
+    assert report.sent == 3  # the complaint's card (the outbox), the notice, the reminder
     texts = [c.args["text"] for c in slack.calls_to("chat.postMessage")]
     notice = [t for t in texts if t.startswith("Needs a manager")]
     reminder = [t for t in texts if t.startswith("Follow-up due")]
