@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.app import CareBot
 from bot.clock import ManualClock
-from bot.complaints.service import SEARCH_LIMIT
+from bot.complaints.search import SEARCH_LIMIT
 from bot.context import Actor
 from storage.db import Database
 from storage.models import AuditEvent

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot import paging
 from bot.categories import category_label
-from bot.complaints import forms, schemas, service, views
+from bot.complaints import forms, schemas, search, service, views
 from bot.complaints.schemas import (
     AssignIn,
     ComplaintIn,
@@ -191,9 +191,9 @@ async def show(ctx: Context, number: int) -> Reply:
     return Reply.say(message)
 
 
-def search_kind(ctx: Context, query: str) -> tuple[service.SearchKind, str]:
+def search_kind(ctx: Context, query: str) -> tuple[search.SearchKind, str]:
     """What a search looks for: #N a complaint, a phone number, a category, else text."""
-    Kind = service.SearchKind
+    Kind = search.SearchKind
     if query.startswith("#") and query[1:].isdecimal() and len(query) <= 10:
         return Kind.NUMBER, query[1:]
     phone = phone_or_none(query, ctx.workspace.phone_region)
@@ -215,7 +215,7 @@ async def search_command(ctx: Context, text: str) -> Reply:
     if not query:
         raise UserError(N_("Type at least two characters, a complaint number or a phone number."))
     kind, value = search_kind(ctx, query)
-    found = await service.search(ctx, kind=kind, value=value, page=page)
+    found = await search.search(ctx, kind=kind, value=value, page=page)
     for complaint in found:  # the results show these customers' names
         if complaint.erased_at is None and service.can_see_personal_data(ctx, complaint):
             service.audit(ctx, "viewed_personal_data", complaint, via="search")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, insert, or_, select, update
@@ -329,7 +327,7 @@ async def set_checklist(ctx: Context, *, complaint: Complaint, step: str, done: 
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _base(ctx: Context) -> Select[Complaint]:
+def in_workspace(ctx: Context) -> Select[Complaint]:
     return select(Complaint).where(Complaint.workspace_id == ctx.workspace.id)
 
 
@@ -340,7 +338,7 @@ def personal_data_scope(ctx: Context) -> ColumnElement[bool] | None:
     return or_(Complaint.received_by_id == ctx.member.id, Complaint.assigned_to_id == ctx.member.id)
 
 
-async def _page(
+async def page_of(
     ctx: Context, query: Select[Complaint], order: Sequence[Any], page: int, size: int
 ) -> Page[Complaint]:
     """One page of `query`, and how many it finds in all (never a silent cut)."""
@@ -356,7 +354,7 @@ async def list_complaints(
 ) -> Page[Complaint]:
     """open | mine | overdue | all | category: newest first (overdue: the most overdue first),
     one page of them with the count of all."""
-    query = _base(ctx)
+    query = in_workspace(ctx)
     order: list[Any] = [Complaint.number.desc()]
     if view == "open":
         query = query.where(Complaint.status == OPEN)
@@ -373,98 +371,14 @@ async def list_complaints(
         order = [Complaint.follow_up_at, Complaint.number]
     elif view == "category":
         query = query.where(Complaint.category == category)
-    return await _page(ctx, query, order, page, size)
-
-
-# --- search -----------------------------------------------------------------------------------
-
-
-class SearchKind(StrEnum):
-    """What a search looked for: recorded in the audit trail instead of what was typed."""
-
-    NUMBER = "number"
-    CATEGORY = "category"
-    PHONE = "phone"
-    TEXT = "text"  # the customer's name (where allowed) and what happened
-
-
-@dataclass(frozen=True)
-class SearchLimit:
-    """Searches a person may make in a window, counted from the audit trail (so the limit
-    holds across processes and restarts)."""
-
-    searches: int
-    window: timedelta
-
-
-SEARCH_LIMIT = SearchLimit(searches=30, window=timedelta(minutes=10))
-SEARCHED = "searched"
-
-
-async def _check_search_limit(ctx: Context) -> None:
-    since = ctx.now() - SEARCH_LIMIT.window
-    made = await ctx.session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(
-            AuditEvent.actor_id == ctx.member.id,
-            AuditEvent.action == SEARCHED,
-            AuditEvent.at > since,
-            AuditEvent.workspace_id == ctx.workspace.id,
-        )
-    )
-    if (made or 0) >= SEARCH_LIMIT.searches:
-        raise UserError(
-            N_(
-                "You have made {searches} searches in the last {minutes} minutes, the most "
-                "allowed. Please wait a few minutes and try again."
-            ),
-            searches=SEARCH_LIMIT.searches,
-            minutes=int(SEARCH_LIMIT.window.total_seconds() // 60),
-        )
-
-
-def _contains(column: Any, text: str) -> ColumnElement[bool]:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
-
-
-async def search(
-    ctx: Context, *, kind: SearchKind, value: str, page: int = 1, size: int = PAGE_SIZE
-) -> Page[Complaint]:
-    """Complaints by number, category, phone or text, newest first; audited and rate-limited.
-
-    A customer's name and phone are searched only where ctx may see them (every complaint for
-    managers and admins, the complaints an agent holds otherwise), so a search never tells
-    anyone else whether a customer exists. The audit event holds the kind of search and the
-    count, never what was typed (it may be a name or a phone).
-    """
-    await _check_search_limit(ctx)
-    query = _base(ctx)
-    scope = personal_data_scope(ctx)
-    if kind is SearchKind.NUMBER:
-        query = query.where(Complaint.number == int(value))
-    elif kind is SearchKind.CATEGORY:
-        query = query.where(Complaint.category == value)
-    elif kind is SearchKind.PHONE:
-        query = query.where(Complaint.customer_phone == value, Complaint.erased_at.is_(None))
-        if scope is not None:
-            query = query.where(scope)
-    else:
-        by_name = _contains(Complaint.customer_name, value) & Complaint.erased_at.is_(None)
-        if scope is not None:
-            by_name = by_name & scope
-        query = query.where(or_(by_name, _contains(Complaint.description, value)))
-    found = await _page(ctx, query, [Complaint.number.desc()], page, size)
-    audit(ctx, SEARCHED, None, kind=kind.value, results=found.total, page=page)
-    return found
+    return await page_of(ctx, query, order, page, size)
 
 
 async def earlier_from_same_customer(ctx: Context, *, complaint: Complaint) -> Sequence[Complaint]:
     """The customer's other complaints (matched by phone number), newest first."""
     if not complaint.customer_phone:
         return []
-    query = _base(ctx).where(
+    query = in_workspace(ctx).where(
         Complaint.customer_phone == complaint.customer_phone, Complaint.id != complaint.id
     )
     return (await ctx.session.scalars(query.order_by(Complaint.number.desc()).limit(10))).all()

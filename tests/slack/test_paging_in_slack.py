@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.complaints.service import SEARCH_LIMIT
+from bot.complaints.search import SEARCH_LIMIT
 from storage.db import Database
 from storage.models import AuditEvent, Complaint
 from tests.paging_data import CATEGORIES_155, copies_of_first_complaint, set_categories
