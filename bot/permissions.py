@@ -26,6 +26,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from bot.complaints.service import held_by
 from bot.context import Context, Role
 from bot.errors import Forbidden
 from bot.i18n import N_
@@ -258,14 +259,14 @@ async def holds(ctx: Context, held: Held, record: str) -> bool:
     if number is None:
         return False
     if held is Held.COMPLAINT:
-        row = (
-            await ctx.session.execute(
-                select(Complaint.received_by_id, Complaint.assigned_to_id).where(
-                    Complaint.workspace_id == ctx.workspace.id, Complaint.number == number
-                )
+        held = await ctx.session.scalar(
+            select(Complaint.id).where(
+                Complaint.workspace_id == ctx.workspace.id,
+                Complaint.number == number,
+                held_by(ctx.member.id),
             )
-        ).first()
-        return row is not None and ctx.member.id in (row[0], row[1])
+        )
+        return held is not None
     agent = await ctx.session.scalar(
         select(RetentionCheck.agent_id).where(
             RetentionCheck.workspace_id == ctx.workspace.id, RetentionCheck.id == number

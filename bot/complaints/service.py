@@ -331,11 +331,16 @@ def in_workspace(ctx: Context) -> Select[Complaint]:
     return select(Complaint).where(Complaint.workspace_id == ctx.workspace.id)
 
 
+def held_by(member_id: int) -> ColumnElement[bool]:
+    """The complaints a member holds, as SQL: logged by them or assigned to them."""
+    return or_(Complaint.received_by_id == member_id, Complaint.assigned_to_id == member_id)
+
+
 def personal_data_scope(ctx: Context) -> ColumnElement[bool] | None:
     """can_see_personal_data as SQL: the complaints whose customer ctx may see (None: all)."""
     if ctx.role in (Role.MANAGER, Role.ADMIN):
         return None
-    return or_(Complaint.received_by_id == ctx.member.id, Complaint.assigned_to_id == ctx.member.id)
+    return held_by(ctx.member.id)
 
 
 async def page_of(
