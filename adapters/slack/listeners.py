@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -112,6 +113,20 @@ def once(client: AsyncWebClient) -> AsyncWebClient:
     return single
 
 
+def answer_to(body: dict[str, Any], respond: AsyncRespond) -> AsyncRespond | None:
+    """Bolt's `respond` posts to the payload's response_url: only when that is an http(s) URL,
+    since a malformed one would fail after the ack; without it the answer goes another way
+    (an ephemeral message, or a DM)."""
+    url = body.get("response_url")
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return respond if parts.scheme in ("http", "https") and parts.netloc else None
+
+
 class SlackListeners:
     def __init__(self, bot: CareBot, pacer: ChannelPacer) -> None:
         self.bot = bot
@@ -143,7 +158,7 @@ class SlackListeners:
         actor = await self.profiles.fill(actor_from(body, context), client)
         name = str(body.get("command", "")).lstrip("/")
         reply = await self.bot.command(actor, name, str(body.get("text") or ""))
-        await self.after_ack(reply, actor, client, body.get("trigger_id"), respond)
+        await self.after_ack(reply, actor, client, body.get("trigger_id"), answer_to(body, respond))
 
     async def on_action(
         self,
@@ -161,7 +176,7 @@ class SlackListeners:
         reply = await self.bot.action(
             actor, name, str(action.get("value") or ""), delivery_id=action.get("action_ts")
         )
-        answer = respond if body.get("response_url") else None
+        answer = answer_to(body, respond)
         await self.after_ack(reply, actor, client, body.get("trigger_id"), answer)
 
     async def on_shortcut(
