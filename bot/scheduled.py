@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.context import Actor, Context, Role
 from bot.i18n import Translator
+from bot.mail import Email
 from bot.settings import Settings
 from bot.ui import Reply
 from storage.models import Job, Member, PostedMessage, Workspace
@@ -30,10 +31,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A reply to deliver: DM posts go to `actor`'s DM, channel posts to `post.channel`."""
+    """A reply to deliver: DM posts go to `actor`'s DM, channel posts to `post.channel`.
+    A kind whose `via` names another deliverer (email) sends `email` through it instead."""
 
     actor: Actor
     reply: Reply
+    email: Email | None = None
 
 
 @dataclass
@@ -90,6 +93,8 @@ def actor_for(workspace: Workspace, member: Member) -> Actor:
 
 
 class JobKind(Protocol):
+    # The deliverer a kind's messages go through; None: the workspace's platform. A kind sets
+    # a class attribute `via = "email"` to reach customers rather than the team.
     async def prepare(self, job: JobContext) -> tuple[Outgoing, ...]:
         """The messages to deliver now; none means there is nothing left to do (job done)."""
         ...
@@ -101,6 +106,12 @@ class JobKind(Protocol):
 
 
 JOB_KINDS: dict[str, JobKind] = {}
+
+
+def deliverer_of(kind: JobKind | None, platform: str) -> str:
+    """The name of the deliverer a job of `kind` needs in a workspace on `platform`."""
+    via = getattr(kind, "via", None)
+    return via if isinstance(via, str) else platform
 
 
 def job_kind(name: str) -> Callable[[type], type]:

@@ -90,6 +90,36 @@ class Settings(BaseSettings):
     digest_grace_hours: int = Field(
         default=24, ge=0, description="A digest missed by more than this is skipped, not sent late."
     )
+    # Customer surveys (bot/surveys/): the page's address, its links' key and their rules.
+    public_url: str | None = Field(
+        default=None,
+        description="How customers reach the survey page, e.g. https://care.example.com "
+        "(default: http://localhost:PORT).",
+    )
+    survey_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs survey links; generated once and kept in the database "
+        "when unset.",
+    )
+    survey_link_days: int = Field(default=14, ge=1, le=365, description="Days a survey link works.")
+    survey_wait_days: int = Field(
+        default=3,
+        ge=0,
+        description="Days the one-month survey waits for the customer before the agent calls.",
+    )
+    survey_cooldown_days: int = Field(
+        default=30, ge=0, description="A customer is asked at most once in this many days."
+    )
+    # Email to customers (surveys). No SMTP_HOST: survey links go only to the agent.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = Field(default=True, description="STARTTLS after connecting (port 587).")
+    smtp_tls: bool = Field(default=False, description="TLS from the first byte (port 465).")
+    smtp_from: str | None = Field(default=None, description="Sender, e.g. Care <care@example.com>.")
+    smtp_timeout: float = Field(default=30.0, gt=0, description="Seconds per SMTP operation.")
+
     # Customers' personal data (bot/privacy/retention.py); None keeps it for as long as the log.
     personal_data_retention_days: int | None = Field(
         default=None,
@@ -142,6 +172,23 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_format(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("PUBLIC_URL must start with http:// or https://")
+        return value
+
+    def survey_base_url(self) -> str:
+        """Where survey links point: PUBLIC_URL, else this machine's HTTP server."""
+        return self.public_url or f"http://localhost:{self.port}"
+
+    def email_configured(self) -> bool:
+        return bool(self.smtp_host and self.smtp_from)
 
     def platform(self) -> str:
         """The adapter `carebot run` starts: the first platform with credentials, else the shell."""

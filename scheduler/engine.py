@@ -40,6 +40,7 @@ from bot.scheduled import (
     JobContext,
     JobKind,
     Outgoing,
+    deliverer_of,
 )
 from bot.settings import Settings
 from scheduler.claims import Claim, claim_due, settle
@@ -208,9 +209,10 @@ class Engine:
             job, workspace = owned[claim.job_id]
             kind = JOB_KINDS.get(job.kind)
             task.job_kind = job.kind
-            if workspace.platform not in self.deliverers:
+            platform = deliverer_of(kind, workspace.platform)
+            if platform not in self.deliverers:
                 # Left pending: due again when the lease ends, and reported by the tick.
-                task.outcome, task.undeliverable = Outcome.SKIPPED, workspace.platform
+                task.outcome, task.undeliverable = Outcome.SKIPPED, platform
             elif kind is None:
                 task.outcome = Outcome.FAILED
                 error = f"unknown job kind {job.kind!r}"[:ERROR_LEN]
@@ -228,7 +230,7 @@ class Engine:
                 except Exception as exc:
                     raise _KindError("prepare", claim, job.kind) from exc
                 if outgoing:
-                    task.kind, task.platform, task.outgoing = kind, workspace.platform, outgoing
+                    task.kind, task.platform, task.outgoing = kind, platform, outgoing
                 else:
                     task.outcome = Outcome.EMPTY
                     settles.add(claim, state="done", done_at=clock.now(), last_error=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -13,38 +13,16 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     Numeric,
     String,
-    Table,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.types import UTCDateTime
-
-# Stable constraint names, so Alembic migrations can refer to them on every backend.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON}
-
-
-def table_of(model: type[Base]) -> Table:
-    """A model's table, for Core statements on hot paths (no ORM unit of work around them)."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
+from storage.base import Base as Base
+from storage.base import table_of as table_of
 
 
 class Workspace(Base):
@@ -74,6 +52,11 @@ class Workspace(Base):
     managers_channel: Mapped[str | None] = mapped_column(String(64))
     escalate_after_hours: Mapped[int | None] = mapped_column(Integer)
     escalate_above_minor: Mapped[int | None] = mapped_column(BigInteger)
+    # Customer surveys: the name customers know the business by (the survey page shows it),
+    # hours from resolution to the resolution survey (None: off), and the one-month survey.
+    business_name: Mapped[str | None] = mapped_column(String(100))
+    survey_delay_hours: Mapped[int | None] = mapped_column(Integer, default=24, server_default="24")
+    retention_survey: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
 
 
 class Member(Base):
@@ -122,6 +105,9 @@ class Complaint(Base):
     customer_name: Mapped[str] = mapped_column(String(100))
     customer_address: Mapped[str | None] = mapped_column(String(300))
     customer_phone: Mapped[str | None] = mapped_column(String(32))  # E.164
+    customer_email: Mapped[str | None] = mapped_column(String(254))
+    # The language the customer is written to in (surveys); None: the workspace's.
+    customer_language: Mapped[str | None] = mapped_column(String(8))
     # 2. who took it, and who works on it now
     received_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
@@ -360,6 +346,8 @@ class RetentionCheck(Base):
     better: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # Who gave the answers: the customer on the survey page, or the agent after a call.
+    source: Mapped[str | None] = mapped_column(String(8))  # customer|agent
     created_at: Mapped[datetime]
 
 
@@ -464,3 +452,9 @@ class TrainingSession(Base):
     at: Mapped[datetime]
     cancelled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
+
+
+# The customer surveys' tables live in their own module and share this metadata.
+from storage.surveys import SecretKey as SecretKey  # noqa: E402
+from storage.surveys import Survey as Survey  # noqa: E402
+from storage.surveys import SurveyOptOut as SurveyOptOut  # noqa: E402
