@@ -34,6 +34,7 @@ import bot.policy.handlers
 import bot.policy.training
 import bot.privacy.retention
 import bot.retention.checks
+import bot.surveys.handlers
 from bot import permissions
 from bot.charts import with_charts
 from bot.clock import Clock, SystemClock

@@ -86,6 +86,8 @@ COMMANDS: dict[str, Rule] = {
     "complaint channel …": MANAGERS,  # here | off; without a word it only says where
     "complaint escalation …": MANAGERS,  # hours N | amount X | off; alone it shows them
     "complaint managers": MANAGERS,  # here | off
+    "complaint survey": EVERYONE,  # the survey settings, shown
+    "complaint survey …": MANAGERS,  # delay HOURS|off, one-month on|off, name BUSINESS
     "carebot": EVERYONE,  # help
     "carebot roles": EVERYONE,
     "carebot role": EVERYONE,  # one person's role

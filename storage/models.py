@@ -338,7 +338,7 @@ class RetentionCheck(Base):
     )
     agent_id: Mapped[int] = mapped_column(ForeignKey("members.id"))  # who is asked to call
     due_at: Mapped[datetime]
-    # scheduled|prompted|done|missed|cancelled
+    # scheduled|surveying (the customer was sent the survey)|prompted|done|missed|cancelled
     state: Mapped[str] = mapped_column(String(12), default="scheduled")
     nudges: Mapped[int] = mapped_column(Integer, default=0)
     satisfied: Mapped[str | None] = mapped_column(String(12))  # yes|no|unreachable

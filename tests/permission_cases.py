@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "complaint channel …": ("complaint", "channel here"),
     "complaint escalation …": ("complaint", "escalation hours 48"),
     "complaint managers": ("complaint", "managers here"),
+    "complaint survey": ("complaint", "survey"),
+    "complaint survey …": ("complaint", "survey delay 48"),
     "carebot": ("carebot", "help"),
     "carebot roles": ("carebot", "roles"),
     "carebot role": ("carebot", "role {dev}"),

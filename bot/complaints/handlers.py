@@ -124,6 +124,10 @@ def help_message(ctx: Context) -> Message:
                         t("/complaint channel here|off — where complaint cards are posted"),
                         t("/complaint escalation [hours N|amount X|off] — when managers are told"),
                         t("/complaint managers here|off — the managers' channel for escalations"),
+                        t(
+                            "/complaint survey [delay HOURS|off] [one-month on|off] [name NAME] "
+                            "— customer surveys"
+                        ),
                     )
                 )
             ),

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from bot.clock import add_months
 from bot.context import Context
 from bot.scheduled import cancel, plan
+from bot.surveys import service as surveys
 from storage.models import Complaint, Job, RetentionCheck, table_of
 
 FOLLOW_UP, RETENTION, ESCALATION = "follow_up", "retention", "escalation"
@@ -89,8 +90,10 @@ async def replan_escalation(ctx: Context, complaint: Complaint) -> None:
 
 
 async def resolved(ctx: Context, complaint: Complaint, months: int | None = None) -> None:
-    """Resolving schedules the retention check; resolving again after a reopen moves it."""
+    """Resolving schedules the retention check and the customer's survey; resolving again
+    after a reopen moves them."""
     assert complaint.resolved_at is not None
+    await surveys.plan_resolution(ctx, complaint)
     delay = months if months is not None else ctx.retention_months
     due = add_months(complaint.resolved_at, delay, ctx.zone)
     agent = complaint.assigned_to_id or complaint.received_by_id
@@ -119,7 +122,8 @@ async def reopened(ctx: Context, complaint: Complaint) -> None:
     check = await ctx.session.scalar(
         select(RetentionCheck).where(RetentionCheck.complaint_id == complaint.id)
     )
-    if check is not None and check.state in ("scheduled", "prompted"):
+    if check is not None and check.state in ("scheduled", "surveying", "prompted"):
         check.state = "cancelled"
     await cancel(ctx.session, workspace_id=ctx.workspace.id, key=key(RETENTION, complaint))
+    await surveys.cancel_planned(ctx, complaint)
     await replan_escalation(ctx, complaint)

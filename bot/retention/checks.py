@@ -24,6 +24,7 @@ from bot.errors import NotFound, UserError
 from bot.i18n import N_
 from bot.router import router
 from bot.scheduled import JobContext, Outgoing, cancel, job_kind
+from bot.surveys.jobs import retention_survey, waiting_on_customer
 from bot.ui import (
     Audience,
     Button,
@@ -163,7 +164,7 @@ async def _open_check(job: JobContext) -> tuple[RetentionCheck, Complaint] | Non
         .where(RetentionCheck.complaint_id == job.job.subject_id)
         .with_for_update(key_share=True)
     )
-    if check is None or check.state not in ("scheduled", "prompted"):
+    if check is None or check.state not in ("scheduled", "surveying", "prompted"):
         return None
     complaint = await job.session.get(Complaint, check.complaint_id)
     return (check, complaint) if complaint is not None else None
@@ -171,20 +172,26 @@ async def _open_check(job: JobContext) -> tuple[RetentionCheck, Complaint] | Non
 
 @job_kind(RETENTION)
 class RetentionPrompt:
-    """Prompt when due, nudge every few days while unanswered, then count it as missed."""
+    """When due, the customer is asked first (the one-month survey, its link to the agent);
+    the agent is asked to call when they have not answered in SURVEY_WAIT_DAYS (or cannot be
+    asked), then nudged every few days while unanswered, and it counts as missed."""
 
     async def prepare(self, job: JobContext) -> tuple[Outgoing, ...]:
         found = await _open_check(job)
         if found is None:
             return ()
         check, complaint = found
+        if check.state == "scheduled":
+            survey = await retention_survey(job, complaint)
+            if survey is not None:
+                return (survey,)
         if check.state == "prompted" and check.nudges >= job.settings.retention_nudges:
             check.state = "missed"
             return ()
         agent = await job.session.get(Member, check.agent_id)
         assert agent is not None
         ctx = job.context_for(agent)
-        nudge = 0 if check.state == "scheduled" else check.nudges + 1
+        nudge = 0 if check.state in ("scheduled", "surveying") else check.nudges + 1
         service.audit(ctx, "personal_data_shown", complaint, via="retention_check")
         message = prompt(ctx, check, complaint, nudge)
         return (Outgoing(ctx.actor, Reply(posts=(Post(message, Audience.DM),))),)
@@ -194,7 +201,10 @@ class RetentionPrompt:
         if found is None:
             return None
         check, _ = found
-        if check.state == "scheduled":
+        if check.state == "scheduled" and await waiting_on_customer(job, check.complaint_id):
+            check.state = "surveying"
+            return job.now() + timedelta(days=job.settings.survey_wait_days)
+        if check.state in ("scheduled", "surveying"):
             check.state = "prompted"
         else:
             check.nudges += 1
@@ -237,6 +247,7 @@ async def record(
         data.better,
     )
     check.state, check.answered_at, check.answered_by_id = "done", ctx.now(), ctx.member.id
+    check.source = "agent"
     await cancel(ctx.session, workspace_id=ctx.workspace.id, key=key(RETENTION, complaint))
     service.audit(ctx, "retention_check", complaint, satisfied=check.satisfied)
     return Reply.text(
