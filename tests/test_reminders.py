@@ -110,6 +110,7 @@ async def test_the_agent_is_reminded_once_when_the_follow_up_is_due(
 async def test_resolving_yields_exactly_one_retention_check_a_month_later(
     carebot: CareBot, asha: Actor, db: Database, settings: Settings, clock: ManualClock
 ) -> None:
+    await carebot.command(asha, "complaint", "survey one-month off")  # the call itself
     await log_complaint(carebot, asha, follow_up_at=None)
     for _ in range(2):  # resolve, reopen, resolve again: still one check
         await carebot.submit(asha, "complaint.resolve", RESOLVE, {"number": "1"})
@@ -136,6 +137,7 @@ async def test_resolving_yields_exactly_one_retention_check_a_month_later(
 async def test_unanswered_checks_are_nudged_then_missed(
     carebot: CareBot, asha: Actor, db: Database, settings: Settings, clock: ManualClock
 ) -> None:
+    await carebot.command(asha, "complaint", "survey one-month off")  # the call itself
     await log_complaint(carebot, asha, solution_mode="on_the_spot", follow_up_at=None)
     clock.set((await one(db, RetentionCheck)).due_at)
     sent = []
@@ -152,7 +154,7 @@ async def test_unanswered_checks_are_nudged_then_missed(
 async def test_the_answers_are_validated_and_recorded_once(
     carebot: CareBot, asha: Actor, bob: Actor, db: Database, settings: Settings, clock: ManualClock
 ) -> None:
-    await carebot.command(asha, "help")
+    await carebot.command(asha, "complaint", "survey one-month off")  # the call itself
     await log_complaint(carebot, asha, solution_mode="on_the_spot", follow_up_at=None)
     check = await one(db, RetentionCheck)
     opened = await carebot.action(asha, "retention.record", str(check.id))

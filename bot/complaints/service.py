@@ -88,7 +88,14 @@ _INSERT_FOLLOW_UP = insert(table_of(FollowUp))
 _INSERT_AUDIT = insert(table_of(AuditEvent))
 # The columns a create leaves to the database (all NULL): set on the object too, so that
 # reading one never tries a lazy load.
-_UNSET = {"assigned_to_id": None, "escalated_at": None, "erased_at": None}
+_UNSET = {
+    "assigned_to_id": None,
+    "escalated_at": None,
+    "erased_at": None,
+    # Not on the form yet: the survey language and email of a complaint logged without them.
+    "customer_email": None,
+    "customer_language": None,
+}
 
 
 async def _next_number(ctx: Context) -> int:

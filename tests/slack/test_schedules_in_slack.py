@@ -65,6 +65,9 @@ async def test_reminder_retention_check_and_digest_arrive_once_on_time(
         assert "The weekly digest will go to &lt;#C1&gt;" in await command(
             side, "channel here", "/digest"
         )
+        # This team calls its customers itself (their surveys: tests/surveys/).
+        for setting in ("survey delay off", "survey one-month off"):
+            assert "Customer surveys" in await command(side, setting, "/complaint")
         goal = await open_form(side, "add", command="/goal")
         goal_answers = {
             "metric": "satisfied_pct",
