@@ -36,8 +36,8 @@ def help_message(ctx: Context) -> Message:
                     (
                         t("/carebot role @person [agent|manager|admin] — a role (admins set it)"),
                         t("/carebot roles — everyone's role"),
-                        t("/carebot customer export PHONE-OR-NAME — a customer's data (admins)"),
-                        t("/carebot customer erase PHONE-OR-NAME — forget a customer (admins)"),
+                        t("/carebot customer export PHONE|EMAIL|NAME — a customer's data (admins)"),
+                        t("/carebot customer erase PHONE|EMAIL|NAME — forget a customer (admins)"),
                     )
                 )
             ),

@@ -69,7 +69,9 @@ def parser() -> argparse.ArgumentParser:
         "customer", help="one customer's data: export it (JSON) or erase it (audited)"
     )
     customer.add_argument("action", choices=["export", "erase"])
-    customer.add_argument("who", metavar="PHONE-OR-NAME", help="phone number or full name")
+    customer.add_argument(
+        "who", metavar="PHONE|EMAIL|NAME", help="phone number, email address or full name"
+    )
     customer.add_argument("--workspace", required=True, help="PLATFORM:ID, e.g. slack:T0123ABCD")
     customer.add_argument("--yes", action="store_true", help="erase without asking again")
     jobs = commands.add_parser("jobs", help="scheduled work: what is due next, run it now")

@@ -11,7 +11,7 @@ agent works on the complaints they hold (Add step, Resolve, Reopen, Follow-up, A
 hands it on to someone else) and reads everyone's cards and details, masked.
 
 What is checked elsewhere, on the data itself, and why it is not a row here:
-- personal data (a customer's name, phone, address) is shown only to those who hold the
+- personal data (a customer's name, phone, email, address) is shown only to those who hold the
   complaint and to managers and admins (`complaints.service.can_see_personal_data`): Details,
   show and search are for everyone, with the data masked for the others;
 - an assessment's answers are its respondent's (and admins'): the run is looked up as theirs;
@@ -92,7 +92,7 @@ COMMANDS: dict[str, Rule] = {
     "carebot roles": EVERYONE,
     "carebot role": EVERYONE,  # one person's role
     "carebot role @person ROLE": ADMINS,
-    "carebot customer": ADMINS,  # export | erase PHONE-OR-NAME
+    "carebot customer": ADMINS,  # export | erase PHONE|EMAIL|NAME
     "assessment": EVERYONE,  # take it, history
     "assessment team": Rule(
         MANAGERS.roles, refusal=N_("Only managers and admins can see the team's results.")

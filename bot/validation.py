@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 from babel.numbers import get_currency_precision, list_currencies
-from pydantic import BeforeValidator, ValidationError, ValidationInfo
+from pydantic import BeforeValidator, EmailStr, TypeAdapter, ValidationError, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from bot.clock import add_months
@@ -146,6 +146,36 @@ def phone_or_none(raw: str, region: str) -> str | None:
     """E.164 if the text is a valid phone number, else None (for searches)."""
     try:
         return parse_phone(raw, region)
+    except PydanticCustomError:
+        return None
+
+
+# --- email addresses --------------------------------------------------------------------------
+
+EMAIL_MAX = 254  # the longest address SMTP carries (RFC 5321), and the column's size
+EMAIL_EXAMPLE = "name@example.com"
+# pydantic's EmailStr checks with email-validator (syntax only, no DNS look-up): the domain
+# comes back lower-cased (IDNA-normalised), the address trimmed.
+_EMAIL = TypeAdapter(EmailStr)
+
+
+def parse_email(raw: str) -> str:
+    """A customer's email address, normalised; "Name <address>" gives the address."""
+    try:
+        return str(_EMAIL.validate_python(raw.strip()))
+    except ValidationError:
+        raise invalid(
+            N_("This does not look like an email address. Example: {example}"),
+            example=EMAIL_EXAMPLE,
+        ) from None
+
+
+def email_or_none(raw: str) -> str | None:
+    """The normalised address if the text is one, else None (for searches)."""
+    if "@" not in raw:
+        return None
+    try:
+        return parse_email(raw)
     except PydanticCustomError:
         return None
 

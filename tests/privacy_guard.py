@@ -1,10 +1,10 @@
 """The privacy guard: no test may see a customer's personal data posted to a channel.
 
-carebot promises that a complaint's customer name, phone number and address are only ever shown
-privately (ephemeral replies, DMs, modals, App Home, files in DMs), never in a channel. This
-plugin (loaded by tests/conftest.py) holds every test to that: when a test ends, it fails the
-test (an error at teardown) if any message posted to a channel during the test holds one of the
-personal values of the test's data.
+carebot promises that a complaint's customer name, phone number, email and address are only ever
+shown privately (ephemeral replies, DMs, modals, App Home, files in DMs), never in a channel.
+This plugin (loaded by tests/conftest.py) holds every test to that: when a test ends, it fails
+the test (an error at teardown) if any message posted to a channel during the test holds one of
+the personal values of the test's data.
 
 Channel posts are read where each platform's messages end up, without changing what happens:
 - the core: the CHANNEL posts of every Reply that CareBot.command/action/submit returns and of
@@ -17,7 +17,8 @@ Channel posts are read where each platform's messages end up, without changing w
 Personal values are those of every complaint the ORM wrote during the test, those typed into
 forms (CareBot.submit), and those in the test's database at its end (the db fixture calls
 `read_database`). Matching is robust (case, spacing, markup escapes; a phone by its last seven
-digits in any spacing) but leaves the product's masked forms alone ("R•••", "•••• 3210").
+digits in any spacing; an email whole, in any case, also inside Slack's <mailto:...> link) but
+leaves the product's masked forms alone ("R•••", "•••• 3210", "•••@•••").
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from storage.models import Complaint
 from tests.slack_fake import FakeSlack
 from tests.slack_fake import server as slack_fake_server
 
-PERSONAL = ("customer_name", "customer_phone", "customer_address")
+PERSONAL = ("customer_name", "customer_phone", "customer_email", "customer_address")
 # A complaint's text that is not personal: a personal value the test also wrote there may show.
 FREE_TEXT = ("description", "solution", "compensation_text", "prevention")
 # Values that name nobody: the product's own placeholder for erased data, and the like.
@@ -62,7 +63,8 @@ DISCORD_POSTS = ("MESSAGE_CREATE", "MESSAGE_UPDATE")
 DISCORD_EPHEMERAL = 1 << 6
 PNG = b"\x89PNG"
 
-_ESCAPED = re.compile(r"\\(?=[^\w\s])")  # Discord's markdown escapes: \* \_ \~ ...
+# Discord's markdown escapes: \* \~ ... and \_ (an email's underscore, "ravi\_k@...").
+_ESCAPED = re.compile(r"\\(?=[^\w\s]|_)")
 _WORD = re.compile(r"[^\W_]+")  # runs of letters and digits, as `_bounded` sees words
 # A number as people write it: digits with a few spaces, dashes, dots or brackets between.
 _NUMBER = re.compile(r"\d(?:[ \u00a0\-./()]{0,3}\d)*")

@@ -27,7 +27,9 @@ SIGNING = "8f742231b10e8888abcd99yyyzzz85a5"
 
 # A customer no other test has: found anywhere in the logs, it leaked.
 NAME, PHONE, ADDRESS = "Zubeida Quarshie-Nakamura", "98111 22334", "7 Tamarind Close, Nagpur"
-LEAKS = ("Zubeida", "Quarshie", "Nakamura", "98111", "22334", "9811122334", "Tamarind")
+EMAIL = "zqn.orders@marigold-mail.example"
+LEAKS = ("Zubeida", "Quarshie", "Nakamura", "98111", "22334", "9811122334", "Tamarind", "zqn.o")
+LEAKS += ("marigold",)
 
 
 def config(**fields: Any) -> Settings:
@@ -127,12 +129,20 @@ async def test_no_customer_data_in_any_log_even_when_an_event_fails(
     configure(configured, stream=stream)
     caplog.set_level(logging.DEBUG)
     carebot = CareBot(db, configured, clock)
-    data = {"customer_name": NAME, "customer_phone": PHONE, "customer_address": ADDRESS}
+    data = {
+        "customer_name": NAME,
+        "customer_phone": PHONE,
+        "customer_email": EMAIL,
+        "customer_address": ADDRESS,
+    }
 
     assert (await log_complaint(carebot, asha, **data)).errors is None
     assert NAME in texts(await carebot.command(asha, "complaint", "show 1"))
     await carebot.command(asha, "complaint", f"search {NAME}")
-    bad = await log_complaint(carebot, asha, **data | {"customer_phone": PHONE * 3})
+    await carebot.command(asha, "complaint", f"search {EMAIL}")
+    bad = await log_complaint(
+        carebot, asha, **data | {"customer_phone": PHONE * 3, "customer_email": f"{EMAIL}@"}
+    )
     assert bad.errors
 
     def fail_insert(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -160,6 +170,7 @@ async def test_no_customer_data_in_any_log_even_when_an_event_fails(
     events = [line for line in lines(stream) if line.get("outcome")]
     assert [(e["kind"], e["event"], e["outcome"]) for e in events] == [
         ("submit", "complaint.create", "ok"),
+        ("command", "complaint", "ok"),
         ("command", "complaint", "ok"),
         ("command", "complaint", "ok"),
         ("submit", "complaint.create", "refused"),

@@ -28,7 +28,16 @@ async def test_export_then_erase_from_the_command_line(
     assert doc["workspace"] == "console:local" and doc["customer"] == {"phone": "+919876543210"}
     assert complaint["customer_name"] == "Ravi Kumar" and complaint["number"] == 1
     assert complaint["steps"][0]["text"] == "Called the courier"
+    assert complaint["customer_email"] == "Ravi.Kumar@example.com"
+    assert complaint["customer_language"] == "en" and complaint["surveys"] == []
     assert "1 complaints exported" in exported.stderr
+
+    by_email = ["customer", "export", "RAVI.KUMAR@example.com", *WORKSPACE]
+    exported = run_cli(by_email, [], database_url, tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    doc = json.loads(exported.stdout)
+    assert doc["customer"] == {"email": "RAVI.KUMAR@example.com"}  # any letter case finds it
+    assert [c["number"] for c in doc["complaints"]] == [1]
 
     asked = run_cli(["customer", "erase", "9876543210", *WORKSPACE], [], database_url, tmp_path)
     assert asked.returncode == 1 and "--yes" in asked.stderr
@@ -50,10 +59,14 @@ async def test_export_then_erase_from_the_command_line(
             )
         )
     assert (row.customer_name, row.customer_phone, row.customer_address) == ("erased", None, None)
+    assert row.customer_email is None
     assert [(e.action, e.actor_id, e.changes["via"], e.changes["numbers"]) for e in events] == [
+        ("customer_exported", None, "cli", [1]),
         ("customer_exported", None, "cli", [1]),
         ("customer_erased", None, "cli", [1]),
     ]
+    assert [e.changes["matched_by"] for e in events] == ["phone", "email", "name"]
+    assert "example.com" not in str([e.changes for e in events])
     assert all(e.changes["operator"] for e in events)
 
     again = run_cli(["customer", "export", "9876543210", *WORKSPACE], [], database_url, tmp_path)
@@ -69,4 +82,6 @@ async def test_a_wrong_workspace_or_customer_is_refused(
     malformed = ["customer", "export", "9876543210", "--workspace", "local"]
     assert "PLATFORM:ID" in run_cli(malformed, [], database_url, tmp_path).stderr
     short = run_cli(["customer", "export", "x", *WORKSPACE], [], database_url, tmp_path)
-    assert short.returncode == 2 and "phone number or full name" in short.stderr
+    assert short.returncode == 2 and "phone number, email or full name" in short.stderr
+    wrong = run_cli(["customer", "export", "ravi@", *WORKSPACE], [], database_url, tmp_path)
+    assert wrong.returncode == 2 and "does not look like an email address" in wrong.stderr

@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import permissions
 from bot.app import CareBot
-from bot.complaints.views import mask_name, mask_phone
+from bot.complaints.views import mask_email, mask_name, mask_phone
 from bot.context import Actor
 from bot.router import router
 from bot.ui import Audience, Message, Post, Reply, Section
@@ -24,6 +24,7 @@ from tests.slack_fake import FakeSlack
 pytest_plugins = ["pytester"]
 
 NAME, PHONE, ADDRESS = "Ravi Kumar", "+919876543210", "12 MG Road, Pune"
+EMAIL = "ravi_kumar@example.com"
 
 
 def ravi() -> Personal:
@@ -31,6 +32,7 @@ def ravi() -> Personal:
     for name, value in (
         ("customer_name", NAME),
         ("customer_phone", PHONE),
+        ("customer_email", EMAIL),
         ("customer_address", ADDRESS),
     ):
         personal.add(name, value)
@@ -56,6 +58,11 @@ def leaked(text: str, personal: Personal | None = None) -> set[str]:
         ("At 12 mg road, pune", "customer_address"),
         ("At 12 MG Road,  Pune &amp; nearby", "customer_address"),  # Slack's entities
         ("Ravi Kumar \\(12 MG Road, Pune\\)", "customer_name"),  # Discord's escapes
+        ("Write to ravi_kumar@example.com", "customer_email"),
+        ("Write to RAVI_KUMAR@Example.COM.", "customer_email"),  # any case, end of a sentence
+        ("Email: ravi\\_kumar@example.com", "customer_email"),  # Discord escapes the underscore
+        ("<mailto:ravi_kumar@example.com|ravi_kumar@example.com>", "customer_email"),  # Slack
+        ("Email ravi_kumar@example.com (card)", "customer_email"),
     ],
 )
 def test_a_personal_value_in_a_channel_post_is_a_leak(text: str, field: str) -> None:
@@ -71,6 +78,8 @@ def test_a_personal_value_in_a_channel_post_is_a_leak(text: str, field: str) -> 
         "Call 3210 or 43210",  # a tail shorter than seven digits says nothing
         "complaint.details:1456074443987654321",  # an id (a Discord snowflake), not a phone
         "Complaint #1 · Delivery · Open",
+        f"Email: {mask_email(EMAIL)}",  # the product's mask for an email
+        "Write to support@example.com or xravi_kumar@example.com",  # other addresses
     ],
 )
 def test_a_masked_or_unrelated_post_is_not_a_leak(text: str) -> None:
@@ -116,20 +125,24 @@ async def test_the_core_is_watched_at_carebot(carebot: CareBot, asha: Actor) -> 
     """Values typed into the complaint form count; a CHANNEL post that shows one is flagged."""
 
     async def leak(_ctx: object, _text: str) -> Reply:
-        card = Message(text="Complaint", sections=(Section(fields=(("Phone", PHONE),)),))
-        private = Message(text="Meena Iyer, 98765 43210")
+        fields = (("Phone", PHONE), ("Email", "Meena.Iyer@example.com"))
+        card = Message(text="Complaint", sections=(Section(fields=fields),))
+        private = Message(text="Meena Iyer, 98765 43210, meena.iyer@example.com")
         return Reply(posts=(Post(card, Audience.CHANNEL), Post(private, Audience.DM)))
 
     with pytest.MonkeyPatch.context() as patch, watching() as guard:
         patch.setitem(router.commands, "leak", leak)
         patch.setitem(permissions.COMMANDS, "leak", permissions.EVERYONE)
-        await log_complaint(carebot, asha, customer_name="Meena Iyer")
+        email = " meena.iyer@EXAMPLE.com"
+        await log_complaint(carebot, asha, customer_name="Meena Iyer", customer_email=email)
         await carebot.command(asha, "leak")
         leaks = guard.leaks()
     assert [(leak.post.source, leak.post.channel, leak.field) for leak in leaks] == [
-        ("CareBot.command('leak')", "C1", "customer_phone")
+        ("CareBot.command('leak')", "C1", "customer_email"),
+        ("CareBot.command('leak')", "C1", "customer_phone"),
     ]
     assert guard.personal.values["customer_name"] == {"Meena Iyer"}  # typed, then stored
+    assert guard.personal.values["customer_email"] == {email}  # found in another letter case
 
 
 async def test_slack_is_watched_at_the_fake_web_api() -> None:
@@ -201,6 +214,13 @@ def test_a_leaking_test_fails_on_every_platform(pytester: pytest.Pytester) -> No
                 await client.chat_postMessage(channel="C1", text="Call 98765 43210")
 
 
+            async def test_slack_email_leak(carebot, asha, slack):
+                await log_complaint(carebot, asha, customer_email="ravi.kumar@example.com")
+                client = AsyncWebClient(token="xoxb-test", base_url=slack.base_url)
+                link = "<mailto:Ravi.Kumar@example.com|Ravi.Kumar@example.com>"
+                await client.chat_postMessage(channel="C2", text=f"Write to {link}")
+
+
             async def test_discord_leak(world, simcord_env):
                 await log_on_discord(world)
                 channel = simcord_env.bot.get_channel(world.channel.id)
@@ -218,11 +238,15 @@ def test_a_leaking_test_fails_on_every_platform(pytester: pytest.Pytester) -> No
         )
     )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "not postgresql")
-    result.assert_outcomes(passed=4, errors=3)
+    result.assert_outcomes(passed=5, errors=4)
     output = result.stdout.str()
     for test, line in (
         ("test_core_leak", "CareBot.command('leak') to channel C1: customer_name 'Ravi Kumar'"),
         ("test_slack_leak", "Slack chat.postMessage to channel C1: customer_phone"),
+        (
+            "test_slack_email_leak",
+            "Slack chat.postMessage to channel C2: customer_email 'ravi.kumar@example.com'",
+        ),
         ("test_discord_leak", "Discord MESSAGE_CREATE to channel #support"),
     ):
         assert f"ERROR at teardown of {test}" in output, output

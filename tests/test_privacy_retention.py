@@ -1,6 +1,7 @@
 """PERSONAL_DATA_RETENTION_DAYS: resolved complaints' personal data is anonymised by a daily job
-once the period is over; never before, never an open complaint, never while the retention
-check still needs the phone number (SQLite and PostgreSQL)."""
+once the period is over (the email and the customer's survey words too); never before, never an
+open complaint, never while the retention check still needs the phone number (SQLite and
+PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.privacy.planning import KEY, plan_all
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import AuditEvent, Complaint, Job, RetentionCheck
+from storage.surveys import Survey
 from tests.conftest import person
 from tests.factories import log_complaint
 from tests.jobs import finish, job, prepare
@@ -116,6 +118,39 @@ async def test_a_long_history_goes_in_batches(
     assert await names(db) == ["erased", "erased", "Ravi Kumar"]
     assert await run(db, keeping, clock) == clock.now() + timedelta(days=1)
     assert await names(db) == ["erased"] * 3
+
+
+async def test_the_email_and_the_customers_words_go_the_scores_stay(
+    bot: CareBot, db: Database, keeping: Settings, clock: ManualClock, asha: Actor
+) -> None:
+    email = "ravi.kumar@example.com"
+    await log_complaint(bot, asha, **SPOT, customer_email=email, description=f"From {email}")
+    await check_state(db, 1, "done")
+    async with db.transaction() as session:
+        complaint = (await session.scalars(select(Complaint))).one()
+        session.add(
+            Survey(
+                workspace_id=complaint.workspace_id,
+                complaint_id=complaint.id,
+                kind="resolution",
+                state="answered",
+                locale="en",
+                due_at=clock.now(),
+                score=3,
+                better="Answer my emails",
+                answered_at=clock.now(),
+                created_at=clock.now(),
+            )
+        )
+    clock.advance(timedelta(days=DAYS + 1))
+    await run(db, keeping, clock)
+
+    async with db.session() as session:
+        complaint = (await session.scalars(select(Complaint))).one()
+        survey = (await session.scalars(select(Survey))).one()
+    assert (complaint.customer_name, complaint.customer_email) == ("erased", None)
+    assert complaint.description == "From [erased]"
+    assert (survey.score, survey.better) == (3, None)
 
 
 async def test_with_the_setting_off_the_job_ends_and_nothing_is_erased(

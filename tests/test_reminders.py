@@ -111,7 +111,7 @@ async def test_resolving_yields_exactly_one_retention_check_a_month_later(
     carebot: CareBot, asha: Actor, db: Database, settings: Settings, clock: ManualClock
 ) -> None:
     await carebot.command(asha, "complaint", "survey one-month off")  # the call itself
-    await log_complaint(carebot, asha, follow_up_at=None)
+    await log_complaint(carebot, asha, follow_up_at=None, customer_email="ravi@example.com")
     for _ in range(2):  # resolve, reopen, resolve again: still one check
         await carebot.submit(asha, "complaint.resolve", RESOLVE, {"number": "1"})
         await carebot.action(asha, "complaint.reopen", "1")
@@ -130,6 +130,7 @@ async def test_resolving_yields_exactly_one_retention_check_a_month_later(
     assert out.reply.posts[0].to is Audience.DM  # the customer's contact, to the agent only
     prompt = texts(out.reply)
     assert "Retention check due: complaint #1" in prompt and "Ravi Kumar" in prompt
+    assert "Email: ravi@example.com" in prompt  # a way to reach them, besides the phone
     rearm = await finish(db, settings, clock, "retention:1")
     assert rearm == clock.now() + timedelta(days=settings.retention_nudge_days)
 

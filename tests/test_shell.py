@@ -23,7 +23,9 @@ LOG_A_COMPLAINT = [
     "/complaint",
     "Ravi Kumar",  # name
     "98765 43210",  # phone
+    " Ravi.Kumar@Example.COM ",  # email
     "12 MG Road, Pune",  # address
+    "",  # language: keep the workspace's
     "2",  # category: Delivery
     "Parcel arrived two weeks late",  # what happened
     "",  # received by: keep
@@ -95,6 +97,7 @@ async def test_a_whole_complaint_through_the_carebot_shell_command(
     (row,) = [json.loads(line) for line in exported.stdout.splitlines()]
     assert row["customer_name"] == "Ravi Kumar" and row["customer_phone"] == "+919876543210"
     assert row["customer_address"] == "12 MG Road, Pune" and row["received_by"] == "Asha"
+    assert row["customer_email"] == "Ravi.Kumar@example.com" and row["customer_language"] == "en"
     assert row["category"] == "delivery" and row["description"] == "Parcel arrived two weeks late"
     assert row["solution"] == "Refund the shipping fee" and row["solution_mode"] == "on_the_spot"
     assert row["steps"] == ["Called the courier"]
@@ -133,10 +136,13 @@ async def test_a_wrong_field_is_asked_again_with_its_message(
 ) -> None:
     lines = list(LOG_A_COMPLAINT)
     lines[3] = "12ab"  # a malformed phone
-    lines[14] = "-5"  # a negative amount
-    out = await shell_session(db, settings, [*lines, "98765 43210", "150", "/complaint list"])
+    lines[4] = "ravi@@example"  # a malformed email
+    lines[16] = "-5"  # a negative amount
+    fixes = ["98765 43210", "ravi@example.com", "150", "/complaint list"]
+    out = await shell_session(db, settings, [*lines, *fixes])
 
     assert "Customer phone: This does not look like a phone number. Example: +91" in out
+    assert "Customer's email: This does not look like an email address. Example: name@" in out
     assert "Compensation amount: The amount cannot be negative." in out
     assert "Customer phone [Enter keeps: 12ab]" in out
     assert "Complaint #1 is logged" in out

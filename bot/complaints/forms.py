@@ -8,8 +8,10 @@ from __future__ import annotations
 from bot.categories import category_label
 from bot.complaints import schemas as s
 from bot.context import Context
+from bot.i18n import SUPPORTED_LOCALES
+from bot.language import NAMES
 from bot.ui import Choice, Field, FieldKind, Form
-from bot.validation import DATETIME_HINT
+from bot.validation import DATETIME_HINT, EMAIL_EXAMPLE, EMAIL_MAX
 
 CREATE = "complaint.create"
 STEP = "complaint.step"
@@ -48,6 +50,41 @@ def _compensation_fields(ctx: Context) -> tuple[Field, ...]:
     )
 
 
+def _customer_fields(ctx: Context) -> tuple[Field, ...]:
+    """Who the customer is and how to reach them: personal data, but for the language."""
+    t = ctx.t
+    return (
+        Field("customer_name", t("Customer name"), required=True, max_length=s.NAME_MAX),
+        Field(
+            "customer_phone",
+            t("Customer phone"),
+            max_length=s.PHONE_MAX,
+            hint=t("With +country code, or a local number"),
+        ),
+        Field(
+            "customer_email",
+            t("Customer's email"),
+            max_length=EMAIL_MAX,
+            hint=t("e.g. {example}").format(example=EMAIL_EXAMPLE),
+        ),
+        Field(
+            "customer_address",
+            t("Customer address"),
+            FieldKind.LONG_TEXT,
+            max_length=s.ADDRESS_MAX,
+        ),
+        Field(
+            "customer_language",
+            t("Customer's language"),
+            FieldKind.SELECT,
+            # Each language named in itself, as the customer would recognise it.
+            choices=tuple(Choice(code, NAMES[code]) for code in SUPPORTED_LOCALES),
+            initial=ctx.workspace.locale,
+            hint=t("The language of messages to the customer, such as surveys"),
+        ),
+    )
+
+
 def create_form(ctx: Context) -> Form:
     t = ctx.t
     # Every category, however many (a platform shows a long list grouped, or lets it be typed).
@@ -60,23 +97,11 @@ def create_form(ctx: Context) -> Form:
         title=t("Log a complaint"),
         submit_label=t("Save"),
         intro=t(
-            "Record what the customer tells you. Name, address and phone are seen only by "
-            "you, the assigned agent, managers and admins."
+            "Record what the customer tells you. Name, phone, email and address are seen only "
+            "by you, the assigned agent, managers and admins."
         ),
         fields=(
-            Field("customer_name", t("Customer name"), required=True, max_length=s.NAME_MAX),
-            Field(
-                "customer_phone",
-                t("Customer phone"),
-                max_length=s.PHONE_MAX,
-                hint=t("With +country code, or a local number"),
-            ),
-            Field(
-                "customer_address",
-                t("Customer address"),
-                FieldKind.LONG_TEXT,
-                max_length=s.ADDRESS_MAX,
-            ),
+            *_customer_fields(ctx),
             Field(
                 "category",
                 t("Nature of the complaint"),

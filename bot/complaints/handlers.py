@@ -25,7 +25,7 @@ from bot.i18n import N_
 from bot.locks import lock_workspace
 from bot.router import router
 from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply, Section
-from bot.validation import FormContext, field_errors, phone_or_none
+from bot.validation import FormContext, email_or_none, field_errors, phone_or_none
 from storage.models import Complaint
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -196,10 +196,14 @@ async def show(ctx: Context, number: int) -> Reply:
 
 
 def search_kind(ctx: Context, query: str) -> tuple[search.SearchKind, str]:
-    """What a search looks for: #N a complaint, a phone number, a category, else text."""
+    """What a search looks for: #N a complaint, a phone number, an email, a category, else
+    text."""
     Kind = search.SearchKind
     if query.startswith("#") and query[1:].isdecimal() and len(query) <= 10:
         return Kind.NUMBER, query[1:]
+    email = email_or_none(query)
+    if email:
+        return Kind.EMAIL, email
     phone = phone_or_none(query, ctx.workspace.phone_region)
     if phone:
         return Kind.PHONE, phone

@@ -11,8 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
-from bot.i18n import N_
+from bot.i18n import N_, SUPPORTED_LOCALES
 from bot.validation import (
+    EMAIL_MAX,
     OptionalText,
     check_length,
     form_context,
@@ -22,6 +23,7 @@ from bot.validation import (
     parse_amount_minor,
     parse_currency,
     parse_datetime,
+    parse_email,
     parse_phone,
     require,
 )
@@ -109,6 +111,8 @@ class ComplaintIn(_Compensation):
     customer_name: OptionalText = None
     customer_address: OptionalText = None
     customer_phone: OptionalText = None
+    customer_email: OptionalText = None
+    customer_language: OptionalText = None  # a locale code; None: the workspace's language
     received_by: OptionalText = None
     received_at: datetime | None = None
     category: OptionalText = None
@@ -141,6 +145,21 @@ class ComplaintIn(_Compensation):
             return None
         check_length(v, PHONE_MAX)
         return parse_phone(v, form_context(info).phone_region)
+
+    @field_validator("customer_email")
+    @classmethod
+    def _email(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        check_length(v, EMAIL_MAX)
+        return parse_email(v)
+
+    @field_validator("customer_language")
+    @classmethod
+    def _language(cls, v: str | None) -> str | None:
+        if v is not None and v not in SUPPORTED_LOCALES:
+            raise invalid(N_("Choose one of the options."))
+        return v
 
     @field_validator("received_at", mode="before")
     @classmethod

@@ -1,8 +1,8 @@
 """Searching the complaint log so that no search can find a customer it should not.
 
-A customer's name and phone are searched only where the person may see them; every search is
-audited (its kind and count, never what was typed) and limited per person, counted from the
-audit trail so the limit holds across processes.
+A customer's name, phone and email are searched only where the person may see them; every
+search is audited (its kind and count, never what was typed) and limited per person, counted
+from the audit trail so the limit holds across processes.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class SearchKind(StrEnum):
     NUMBER = "number"
     CATEGORY = "category"
     PHONE = "phone"
+    EMAIL = "email"
     TEXT = "text"  # the customer's name (where allowed) and what happened
 
 
@@ -76,12 +77,13 @@ def _contains(column: Any, text: str) -> ColumnElement[bool]:
 async def search(
     ctx: Context, *, kind: SearchKind, value: str, page: int = 1, size: int = PAGE_SIZE
 ) -> Page[Complaint]:
-    """Complaints by number, category, phone or text, newest first; audited and rate-limited.
+    """Complaints by number, category, phone, email or text, newest first; audited and
+    rate-limited.
 
-    A customer's name and phone are searched only where ctx may see them (every complaint for
-    managers and admins, the complaints an agent holds otherwise), so a search never tells
-    anyone else whether a customer exists. The audit event holds the kind of search and the
-    count, never what was typed (it may be a name or a phone).
+    A customer's name, phone and email are searched only where ctx may see them (every
+    complaint for managers and admins, the complaints an agent holds otherwise), so a search
+    never tells anyone else whether a customer exists. The audit event holds the kind of search
+    and the count, never what was typed (it may be a name, a phone or an email).
     """
     await _check_search_limit(ctx)
     query = service.in_workspace(ctx)
@@ -90,8 +92,13 @@ async def search(
         query = query.where(Complaint.number == int(value))
     elif kind is SearchKind.CATEGORY:
         query = query.where(Complaint.category == value)
-    elif kind is SearchKind.PHONE:
-        query = query.where(Complaint.customer_phone == value, Complaint.erased_at.is_(None))
+    elif kind in (SearchKind.PHONE, SearchKind.EMAIL):
+        same = (
+            Complaint.customer_phone == value
+            if kind is SearchKind.PHONE
+            else service.same_email(value)
+        )
+        query = query.where(same, Complaint.erased_at.is_(None))
         if scope is not None:
             query = query.where(scope)
     else:

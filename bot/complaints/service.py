@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -88,14 +98,7 @@ _INSERT_FOLLOW_UP = insert(table_of(FollowUp))
 _INSERT_AUDIT = insert(table_of(AuditEvent))
 # The columns a create leaves to the database (all NULL): set on the object too, so that
 # reading one never tries a lazy load.
-_UNSET = {
-    "assigned_to_id": None,
-    "escalated_at": None,
-    "erased_at": None,
-    # Not on the form yet: the survey language and email of a complaint logged without them.
-    "customer_email": None,
-    "customer_language": None,
-}
+_UNSET = {"assigned_to_id": None, "escalated_at": None, "erased_at": None}
 
 
 async def _next_number(ctx: Context) -> int:
@@ -124,6 +127,8 @@ async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
         "customer_name": data.customer_name,
         "customer_address": data.customer_address,
         "customer_phone": data.customer_phone,
+        "customer_email": data.customer_email,
+        "customer_language": data.customer_language,
         "received_by_id": receiver.id,
         "received_at": data.received_at or now,
         "resolved_at": now if on_the_spot else None,
@@ -386,13 +391,22 @@ async def list_complaints(
     return await page_of(ctx, query, order, page, size)
 
 
+def same_email(email: str) -> ColumnElement[bool]:
+    """Complaints whose customer has this address, in any letter case (lower() on both sides,
+    so SQLite's ASCII-only lower() compares like with like)."""
+    return func.lower(Complaint.customer_email) == func.lower(literal(email))
+
+
 async def earlier_from_same_customer(ctx: Context, *, complaint: Complaint) -> Sequence[Complaint]:
-    """The customer's other complaints (matched by phone number), newest first."""
-    if not complaint.customer_phone:
+    """The customer's other complaints (matched by phone number or email), newest first."""
+    same: list[ColumnElement[bool]] = []
+    if complaint.customer_phone:
+        same.append(Complaint.customer_phone == complaint.customer_phone)
+    if complaint.customer_email:
+        same.append(same_email(complaint.customer_email))
+    if not same:
         return []
-    query = in_workspace(ctx).where(
-        Complaint.customer_phone == complaint.customer_phone, Complaint.id != complaint.id
-    )
+    query = in_workspace(ctx).where(or_(*same), Complaint.id != complaint.id)
     return (await ctx.session.scalars(query.order_by(Complaint.number.desc()).limit(10))).all()
 
 

@@ -10,6 +10,7 @@ from bot.complaints import service
 from bot.complaints.service import CHECKLIST, RESOLVED
 from bot.context import Context
 from bot.i18n import N_, Translator
+from bot.language import NAMES
 from bot.paging import Page, count_line, next_button, next_hint, paged, sections
 from bot.ui import Button, ButtonStyle, Message, Section
 from bot.validation import display_phone, minor_to_amount
@@ -64,6 +65,17 @@ def mask_phone(phone: str | None) -> str:
     return "•••• " + phone[-4:] if phone else "—"
 
 
+def mask_email(email: str | None) -> str:
+    # Not even a letter of it: a company's domain alone can say who the customer is.
+    return "•••@•••" if email else "—"
+
+
+def language_name(ctx: Context, complaint: Complaint) -> str:
+    """The customer's language by its own name; none chosen is the workspace's."""
+    code = complaint.customer_language or ctx.workspace.locale
+    return NAMES.get(code, code)
+
+
 def _title(complaint: Complaint, t: Translator) -> str:
     return t("Complaint #{number} · {category} · {status}").format(
         number=complaint.number,
@@ -102,7 +114,7 @@ def follow_up_text(ctx: Context, complaint: Complaint) -> str:
 
 
 def card(ctx: Context, complaint: Complaint) -> Message:
-    """The card posted in a channel: never the customer's name, address or phone."""
+    """The card posted in a channel: never the customer's name, address, phone or email."""
     t = ctx.t
     fields = [
         (t("Received by"), complaint.received_by.display_name),
@@ -142,12 +154,16 @@ def details(
                 t("Phone"),
                 display_phone(complaint.customer_phone) if complaint.customer_phone else "—",
             ),
+            (t("Email"), complaint.customer_email or "—"),
             (t("Address"), complaint.customer_address or "—"),
+            (t("Language"), language_name(ctx, complaint)),
         )
     else:
         customer = (
             (t("Name"), mask_name(complaint.customer_name)),
             (t("Phone"), mask_phone(complaint.customer_phone)),
+            (t("Email"), mask_email(complaint.customer_email)),
+            (t("Language"), language_name(ctx, complaint)),
         )
     sections = [
         Section(title=t("Customer"), fields=customer),

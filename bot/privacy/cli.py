@@ -1,4 +1,4 @@
-"""`carebot customer export|erase PHONE-OR-NAME --workspace PLATFORM:ID [--yes]`: a customer's
+"""`carebot customer export|erase PHONE|EMAIL|NAME --workspace PLATFORM:ID [--yes]`: a customer's
 request answered on the server. The export goes to standard output (it holds personal data);
 both are audited with the operator's login name, as no chat member acted."""
 
@@ -68,8 +68,8 @@ async def customer_command(
                 return 0
             if not yes:
                 print(
-                    f"{len(found)} complaints would lose their customer's name, phone and "
-                    "address; run again with --yes to erase them",
+                    f"{len(found)} complaints would lose their customer's name, phone, email "
+                    "and address; run again with --yes to erase them",
                     file=err,
                 )
                 return 1

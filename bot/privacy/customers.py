@@ -1,12 +1,14 @@
-"""One customer's personal data: found by phone or exact name, and erased on request or when
-its retention period is over.
+"""One customer's personal data: found by phone, email or exact name, and erased on request or
+when its retention period is over.
 
 Erasing anonymises the complaints instead of deleting them, so every count, category, time
-and compensation that lists, goals and digests use stays: the name becomes "erased", phone
-and address become empty. Free text (what happened, solution, steps, notes, prevention, the
-retention call's answer, the audit trail's copies of them) is the log's substance and is kept,
-except exact mentions of the name, phone or address, which become "[erased]"; anything else
-about the customer typed there (a first name alone, say) stays.
+and compensation that lists, goals and digests use stays: the name becomes "erased", phone,
+email and address become empty. Free text the team wrote (what happened, solution, steps,
+notes, prevention, the audit trail's copies of them) is the log's substance and is kept,
+except exact mentions of the name, phone, email or address, which become "[erased]"; anything
+else about the customer typed there (a first name alone, say) stays. What the customer said
+could be done better (their surveys, the retention call) is their own words and goes whole;
+the scores and choices stay for the figures. The language stays: it names nobody.
 
 Shared by chat (bot/privacy/handlers.py), the CLI (bot/privacy/cli.py) and the retention job
 (bot/privacy/retention.py), so these take a session and a workspace, not a chat Context.
@@ -25,11 +27,13 @@ from sqlalchemy import Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.complaints.planning import RETENTION, key
+from bot.complaints.service import same_email
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.scheduled import cancel
-from bot.validation import phone_or_none
+from bot.validation import EMAIL_EXAMPLE, email_or_none, phone_or_none
 from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp, RetentionCheck
+from storage.surveys import Survey
 
 ERASED = "erased"
 MASK = "[erased]"
@@ -39,32 +43,52 @@ OPEN_CHECK = ("scheduled", "prompted")
 
 @dataclass(frozen=True)
 class Customer:
-    """Who is meant: a phone number in E.164 (repeat customers are matched by it), else a name."""
+    """Who is meant: a phone number in E.164 (repeat customers are matched by it), an email
+    address, else a name."""
 
     phone: str | None = None
     name: str | None = None
+    email: str | None = None
 
     @property
     def matched_by(self) -> str:
-        return "phone" if self.phone else "name"
+        return "phone" if self.phone else "email" if self.email else "name"
+
+
+# Slack sends an address in a command that escapes its text (/carebot) as a link.
+_MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
 
 
 def identify(typed: str, region: str) -> Customer:
     text = typed.strip()
+    link = _MAILTO.match(text)
+    if link:
+        text = link.group(1)
     if len(text) < 2:
-        raise UserError(N_("Give the customer's phone number or full name."))
+        raise UserError(N_("Give the customer's phone number, email or full name."))
+    if "@" in text:  # meant as an email: a mistyped one is said so, not taken for a name
+        email = email_or_none(text)
+        if email is None:
+            raise UserError(
+                N_("This does not look like an email address. Example: {example}"),
+                example=EMAIL_EXAMPLE,
+            )
+        return Customer(email=email)
     phone = phone_or_none(text, region)
     return Customer(phone=phone) if phone else Customer(name=text)
 
 
 def matching(workspace_id: int, customer: Customer) -> Select[Complaint]:
-    """Complaints not erased yet: by phone, or by the whole name in any letter case (lower()
-    on both sides, so SQLite's ASCII-only lower() compares like with like)."""
+    """Complaints not erased yet: by phone, by email or by the whole name, these two in any
+    letter case (lower() on both sides, so SQLite's ASCII-only lower() compares like with
+    like)."""
     query = select(Complaint).where(
         Complaint.workspace_id == workspace_id, Complaint.erased_at.is_(None)
     )
     if customer.phone:
         query = query.where(Complaint.customer_phone == customer.phone)
+    elif customer.email:
+        query = query.where(same_email(customer.email))
     else:
         name = customer.name or ""
         query = query.where(func.lower(Complaint.customer_name) == func.lower(literal(name)))
@@ -85,7 +109,7 @@ def record(
     **details: Any,
 ) -> None:
     """The audit row of an export or erasure: who, when, how many and which numbers; never
-    the personal data itself (nor the phone or name that was looked up)."""
+    the personal data itself (nor the phone, email or name that was looked up)."""
     session.add(
         AuditEvent(
             workspace_id=workspace_id,
@@ -103,13 +127,18 @@ def record(
 
 
 class Scrubber:
-    """Replaces exact mentions of one customer's name, address and phone number in free text;
-    the phone in any spacing or punctuation (98765 43210, +91-98765-43210, 9876543210)."""
+    """Replaces exact mentions of one customer's name, address, email and phone number in free
+    text; the phone in any spacing or punctuation (98765 43210, +91-98765-43210, 9876543210),
+    the email in any letter case."""
 
     def __init__(self, complaint: Complaint) -> None:
         patterns = [
             re.escape(text)
-            for text in (complaint.customer_name, complaint.customer_address)
+            for text in (
+                complaint.customer_name,
+                complaint.customer_address,
+                complaint.customer_email,
+            )
             if text and len(text.strip()) >= 3 and text != ERASED
         ]
         if complaint.customer_phone:
@@ -151,7 +180,8 @@ async def erase(
         complaint.prevention = scrub.text(complaint.prevention)
         complaint.compensation_text = scrub.text(complaint.compensation_text)
         complaint.customer_name, complaint.customer_address = ERASED, None
-        complaint.customer_phone, complaint.erased_at = None, at
+        complaint.customer_phone, complaint.customer_email = None, None
+        complaint.erased_at = at
     for step in await session.scalars(
         select(ComplaintStep).where(ComplaintStep.complaint_id.in_(ids))
     ):
@@ -161,11 +191,13 @@ async def erase(
     for check in await session.scalars(
         select(RetentionCheck).where(RetentionCheck.complaint_id.in_(ids))
     ):
-        check.better = by_id[check.complaint_id].text(check.better)
+        check.better = None  # the customer's own words (see the module's docstring)
         if check.state in OPEN_CHECK:
             check.state = "cancelled"
             job = key(RETENTION, rows[check.complaint_id])
             await cancel(session, workspace_id=workspace_id, key=job)
+    for survey in await session.scalars(select(Survey).where(Survey.complaint_id.in_(ids))):
+        survey.better = None
     for event in await session.scalars(select(AuditEvent).where(AuditEvent.complaint_id.in_(ids))):
         assert event.complaint_id is not None
         scrubbed = by_id[event.complaint_id].json(event.changes)

@@ -1,6 +1,7 @@
 """Everything carebot holds about one customer, as one JSON document: what a person asking for
-their data receives. Each complaint with all its fields, steps, follow-ups and retention check;
-other customers' complaints never appear (the caller passes only this customer's)."""
+their data receives. Each complaint with all its fields, steps, follow-ups, retention check and
+the surveys the customer was sent (with their answers); other customers' complaints never
+appear (the caller passes only this customer's)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.privacy.customers import Customer
 from bot.validation import minor_to_amount
 from storage.models import Complaint, ComplaintStep, FollowUp, Member, RetentionCheck, Workspace
+from storage.surveys import Survey
 
 FORMAT = "carebot-customer-export/1"
 Name = Callable[[int | None], str | None]
@@ -42,6 +44,7 @@ async def document(
     steps: dict[int, list[ComplaintStep]] = defaultdict(list)
     follow_ups: dict[int, list[FollowUp]] = defaultdict(list)
     checks: dict[int, RetentionCheck] = {}
+    surveys: dict[int, list[Survey]] = defaultdict(list)
     for step in await session.scalars(
         select(ComplaintStep)
         .where(ComplaintStep.complaint_id.in_(ids))
@@ -56,6 +59,10 @@ async def document(
         select(RetentionCheck).where(RetentionCheck.complaint_id.in_(ids))
     ):
         checks[check.complaint_id] = check
+    for survey in await session.scalars(
+        select(Survey).where(Survey.complaint_id.in_(ids)).order_by(Survey.due_at, Survey.id)
+    ):
+        surveys[survey.complaint_id].append(survey)
     wanted = {c.received_by_id for c in complaints} | {c.assigned_to_id for c in complaints}
     wanted |= {s.by_id for rows in steps.values() for s in rows}
     wanted |= {f.done_by_id for rows in follow_ups.values() for f in rows}
@@ -72,14 +79,16 @@ async def document(
         "format": FORMAT,
         "workspace": f"{workspace.platform}:{workspace.external_id}",
         "exported_at": at.isoformat(),
-        "customer": {"phone": customer.phone} if customer.phone else {"name": customer.name},
+        "customer": _who(customer),
         "complaints": [
             {
                 "number": c.number,
                 "status": c.status,
                 "customer_name": c.customer_name,
                 "customer_phone": c.customer_phone,
+                "customer_email": c.customer_email,
                 "customer_address": c.customer_address,
+                "customer_language": c.customer_language,
                 "received_by": name(c.received_by_id),
                 "assigned_to": name(c.assigned_to_id),
                 "received_at": _iso(c.received_at),
@@ -112,9 +121,32 @@ async def document(
                     for f in follow_ups[c.id]
                 ],
                 "retention_check": _check(checks.get(c.id), name),
+                "surveys": [_survey(survey) for survey in surveys[c.id]],
             }
             for c in complaints
         ],
+    }
+
+
+def _who(customer: Customer) -> dict[str, str | None]:
+    """How the customer was looked up (what the admin typed, as carebot read it)."""
+    if customer.phone:
+        return {"phone": customer.phone}
+    if customer.email:
+        return {"email": customer.email}
+    return {"name": customer.name}
+
+
+def _survey(survey: Survey) -> dict[str, Any]:
+    return {
+        "kind": survey.kind,
+        "state": survey.state,
+        "sent_at": _iso(survey.sent_at),
+        "score": survey.score,
+        "satisfied": survey.satisfied,
+        "bought_again": survey.bought_again,
+        "better": survey.better,
+        "answered_at": _iso(survey.answered_at),
     }
 
 
@@ -130,6 +162,7 @@ def _check(check: RetentionCheck | None, name: Name) -> dict[str, Any] | None:
         "better": check.better,
         "answered_at": _iso(check.answered_at),
         "answered_by": name(check.answered_by_id),
+        "answered_through": check.source,  # the customer on the survey page, or the agent
     }
 
 

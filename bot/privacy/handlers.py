@@ -1,4 +1,4 @@
-"""`/carebot customer export|erase PHONE-OR-NAME`: admins answer a customer's request for their
+"""`/carebot customer export|erase PHONE|EMAIL|NAME`: admins answer a customer's request for their
 data, or to be forgotten. Both answer only the admin, and both are audited."""
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ from bot.ui import Attachment, Button, ButtonStyle, Message, Reply, Section
 from storage.models import Complaint
 
 ERASE = "privacy.erase"
-USAGE = N_("Use /carebot customer export PHONE-OR-NAME, or /carebot customer erase PHONE-OR-NAME.")
+USAGE = N_(
+    "Use /carebot customer export PHONE|EMAIL|NAME, or /carebot customer erase PHONE|EMAIL|NAME."
+)
+# How the Erase button names the customer: by phone, email or name (its value's first letter).
+BY = {"phone": "p", "email": "e", "name": "n"}
 
 
 async def customer_command(ctx: Context, rest: str) -> Reply:
@@ -64,19 +68,21 @@ async def _export(ctx: Context, customer: Customer, found: list[Complaint]) -> R
 
 def _confirm(ctx: Context, customer: Customer, found: list[Complaint]) -> Reply:
     """Nothing is erased before the admin presses the button. The button names the customer
-    by one of their complaints (a phone or a long name would not fit in Discord's ids)."""
+    by one of their complaints (a phone, an email or a long name would not fit in Discord's
+    ids, and would be personal data in a button's value)."""
     t = ctx.t
     numbers = ", ".join(f"#{c.number}" for c in found)
-    value = f"{customer.matched_by[0]}:{found[0].number}"
+    value = f"{BY[customer.matched_by]}:{found[0].number}"
     return Reply.say(
         Message(
             text=t("Erase this customer's personal data?"),
             sections=(
                 Section(
                     body=t(
-                        "Complaints {numbers}: the name, phone number and address are removed "
-                        "for good; counts, categories, dates and compensation stay. This cannot "
-                        "be undone."
+                        "Complaints {numbers}: the name, phone number, email and address, and "
+                        "what the customer said could be done better, are removed for good; "
+                        "counts, categories, dates, compensation and survey scores stay. This "
+                        "cannot be undone."
                     ).format(numbers=numbers)
                 ),
             ),
@@ -88,13 +94,15 @@ def _confirm(ctx: Context, customer: Customer, found: list[Complaint]) -> Reply:
 @router.action(ERASE)
 async def erase_action(ctx: Context, _action: str, value: str) -> Reply:
     by, _, number = value.partition(":")
-    if by not in ("p", "n") or not number.isdigit():
+    if by not in BY.values() or not number.isdigit():
         raise UserError(USAGE)
     complaint = await service.get(ctx, number=int(number), for_update=True)
     if complaint.erased_at is not None:  # a second press, or someone was quicker
         return Reply.text(ctx.t("This customer's personal data is erased already."))
-    if by == "p" and complaint.customer_phone:
+    if by == BY["phone"] and complaint.customer_phone:
         customer = Customer(phone=complaint.customer_phone)
+    elif by == BY["email"] and complaint.customer_email:
+        customer = Customer(email=complaint.customer_email)
     else:
         customer = Customer(name=complaint.customer_name)
     found = await customers.find(ctx.session, ctx.workspace.id, customer)

@@ -128,6 +128,7 @@ def prompt(ctx: Context, check: RetentionCheck, complaint: Complaint, nudge: int
         if nudge == 0
         else t("Reminder: the retention check of complaint #{number} · {category} is waiting")
     ).format(number=complaint.number, category=category_label(complaint.category, t))
+    email = ((t("Email"), complaint.customer_email),) if complaint.customer_email else ()
     return Message(
         text=headline,
         sections=(
@@ -145,6 +146,7 @@ def prompt(ctx: Context, check: RetentionCheck, complaint: Complaint, nudge: int
                         if complaint.customer_phone
                         else "—",
                     ),
+                    *email,
                     (t("Resolved"), t.datetime(complaint.resolved_at)),
                 ),
             ),

@@ -12,23 +12,46 @@ from simcord.actors import MemberActor
 
 Shown = discord.Message | simcord.ResponseMessage
 
-# /complaint's fifteen fields in three modals of five, as a person fills them.
+# /complaint's seventeen fields in four modals of five, as a person fills them: the customer
+# (name, phone, email, address, language), then what happened and the rest in the form's order.
 STEP_1 = {
     "customer_name": "Ravi Kumar",
     "customer_phone": "98765 43210",
+    "customer_email": "ravi.kumar@example.com",
     "customer_address": "12 MG Road, Pune",
-    "category": ["delivery"],
-    "description": "Parcel arrived two weeks late",
 }
 STEP_2 = {
+    "category": ["delivery"],
+    "description": "Parcel arrived two weeks late",
     "solution": "Refund the shipping fee",
-    "solution_mode": ["promised"],
-    "steps": "Called the courier",
 }
 STEP_3 = {
+    "solution_mode": ["promised"],
+    "steps": "Called the courier",
     "compensation_amount": "150.50",
+}
+STEP_4 = {
     "compensation_currency": "INR",
 }
+STEPS = (STEP_1, STEP_2, STEP_3, STEP_4)
+# The step of each field the steps above leave empty.
+OTHER_FIELDS = {
+    "customer_language": 0,
+    "received_by": 1,
+    "received_at": 1,
+    "follow_up_at": 2,
+    "compensation_text": 2,
+    "prevention": 3,
+}
+
+
+def steps_with(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The four steps' answers, with `answers` put in the step that holds each field."""
+    steps = [dict(step) for step in STEPS]
+    for name, value in answers.items():
+        at = next((i for i, step in enumerate(STEPS) if name in step), None)
+        steps[OTHER_FIELDS[name] if at is None else at][name] = value
+    return steps
 
 
 @dataclass
@@ -115,20 +138,29 @@ async def next_step(
 
 
 async def log_complaint(
-    world: World,
-    member: MemberActor | None = None,
-    *,
-    step_2: dict[str, Any] | None = None,
-    **step_1: Any,
+    world: World, member: MemberActor | None = None, **answers: Any
 ) -> simcord.InteractionResult:
-    """The whole flow: /complaint, three modals; returns the last step's result."""
+    """The whole flow: /complaint, four modals; returns the last step's result."""
     member = member or world.asha
     opened = await member.slash(world.channel, "complaint")
-    first = await fill(member, opened, {**STEP_1, **step_1})
-    second = await fill(member, await next_step(member, first, "Continue (2/3)"), step_2 or STEP_2)
-    last = await fill(member, await next_step(member, second, "Continue (3/3)"), STEP_3)
+    last = await fill_steps(member, opened, steps_with(answers))
     await delivered(world.env)
     return last
+
+
+async def fill_steps(
+    member: MemberActor,
+    opened: simcord.InteractionResult,
+    steps: list[dict[str, Any]],
+    number: int = 1,
+) -> simcord.InteractionResult:
+    """Fills the modal opened (step `number`), then each next one from its "Continue (n/4)"
+    button, as many as `steps` has answers for."""
+    result = await fill(member, opened, steps[0])
+    for step, values in enumerate(steps[1:], start=number + 1):
+        shown_modal = await next_step(member, result, f"Continue ({step}/{len(STEPS)})")
+        result = await fill(member, shown_modal, values)
+    return result
 
 
 async def delivered(env: simcord.Env) -> None:

@@ -1,4 +1,4 @@
-"""/complaint on Discord: three modal steps, a card in the channel, buttons that survive a
+"""/complaint on Discord: four modal steps, a card in the channel, buttons that survive a
 restart, personal data only ever in ephemeral replies."""
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from tests.discord.flows import (
     STEP_1,
     STEP_2,
     STEP_3,
+    STEP_4,
     World,
     card,
     client_language,
     ephemeral,
     fill,
+    fill_steps,
     labels,
     log_complaint,
     next_step,
@@ -27,7 +29,7 @@ from tests.discord.flows import (
     shown,
 )
 
-SECRETS = ("Ravi", "98765", "43210", "MG Road")
+SECRETS = ("Ravi", "98765", "43210", "MG Road", "ravi.kumar@", "example.com")
 
 
 async def complaints(db: Database) -> list[Complaint]:
@@ -35,17 +37,18 @@ async def complaints(db: Database) -> list[Complaint]:
         return list(await session.scalars(select(Complaint)))
 
 
-async def test_three_modals_log_a_complaint_and_post_a_card_without_personal_data(
+async def test_four_modals_log_a_complaint_and_post_a_card_without_personal_data(
     world: World, db: Database
 ) -> None:
     opened = await world.asha.slash(world.channel, "complaint")
-    assert opened.modal is not None and opened.modal["title"] == "Log a complaint (1/3)"
+    assert opened.modal is not None and opened.modal["title"] == "Log a complaint (1/4)"
     first = await fill(world.asha, opened, STEP_1)
-    assert ephemeral(first) and "Part 1 of 3 is kept" in shown(first.response)
+    assert ephemeral(first) and "Part 1 of 4 is kept" in shown(first.response)
     assert public(world.channel) == []  # nothing is posted, nothing saved, until the end
-    second = await fill(world.asha, await next_step(world.asha, first, "Continue (2/3)"), STEP_2)
+    second = await fill(world.asha, await next_step(world.asha, first, "Continue (2/4)"), STEP_2)
     assert second.response is not None and second.response.id == first.response.id  # replaced
-    last = await fill(world.asha, await next_step(world.asha, second, "Continue (3/3)"), STEP_3)
+    third = await fill(world.asha, await next_step(world.asha, second, "Continue (3/4)"), STEP_3)
+    last = await fill(world.asha, await next_step(world.asha, third, "Continue (4/4)"), STEP_4)
 
     (note,) = ephemeral(last)  # the prompt became the core's note, for Asha only
     assert "Complaint #1 is logged" in shown(note) and labels(note) == []
@@ -76,7 +79,7 @@ async def test_a_wrong_field_is_named_nothing_is_saved_and_what_was_typed_is_kep
     assert await complaints(db) == [] and public(world.channel) == []
 
     reopened = await world.asha.click(errors, label="Correct “Customer phone”")
-    assert reopened.modal is not None and reopened.modal["title"] == "Log a complaint (1/3)"
+    assert reopened.modal is not None and reopened.modal["title"] == "Log a complaint (1/4)"
     typed = {
         c["component"]["custom_id"]: c["component"].get("value")
         for c in reopened.modal["components"]
@@ -92,13 +95,12 @@ async def test_a_wrong_field_is_named_nothing_is_saved_and_what_was_typed_is_kep
 
 async def test_a_double_submission_saves_one_complaint(world: World, db: Database) -> None:
     opened = await world.asha.slash(world.channel, "complaint")
-    first = await fill(world.asha, opened, STEP_1)
-    second = await fill(world.asha, await next_step(world.asha, first, "Continue (2/3)"), STEP_2)
-    one = await next_step(world.asha, second, "Continue (3/3)")
-    two = await next_step(world.asha, second, "Continue (3/3)")  # a double click
+    third = await fill_steps(world.asha, opened, [STEP_1, STEP_2, STEP_3])
+    one = await next_step(world.asha, third, "Continue (4/4)")
+    two = await next_step(world.asha, third, "Continue (4/4)")  # a double click
 
-    await fill(world.asha, one, STEP_3)
-    again = await fill(world.asha, two, STEP_3)
+    await fill(world.asha, one, STEP_4)
+    again = await fill(world.asha, two, STEP_4)
 
     assert again.acknowledged
     assert len(await complaints(db)) == 1
@@ -159,7 +161,7 @@ async def test_the_text_option_is_the_commands_text_and_answers_are_ephemeral(
 async def test_the_client_language_reaches_the_core(
     simcord_env: simcord.Env, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await log_complaint(world, step_2=STEP_2)
+    await log_complaint(world)
     async with world.env.bot.core.db.transaction() as session:  # 150000 INR, to read grouping
         saved = (await session.scalars(select(Complaint))).one()
         saved.compensation_minor = 15_000_000
@@ -176,8 +178,10 @@ async def test_a_message_becomes_a_complaint_from_its_context_menu(
 ) -> None:
     said = await world.bob.send(world.channel, "My parcel came two weeks late")
     opened = await world.asha.context_menu(world.channel, "Log as complaint", said)
-    assert opened.modal is not None and opened.modal["title"] == "Log a complaint (1/3)"
-    assert "My parcel came two weeks late" in values(opened.modal)
+    assert opened.modal is not None and opened.modal["title"] == "Log a complaint (1/4)"
+    first = await fill(world.asha, opened, STEP_1)  # the customer first, then what happened
+    second = await next_step(world.asha, first, "Continue (2/4)")
+    assert "My parcel came two weeks late" in values(second.modal)
 
 
 def values(tree: object) -> list[str]:

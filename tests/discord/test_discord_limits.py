@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import discord
+import pytest
 
 from adapters.discord import forms, render
 from adapters.discord.actors import locale_of
+from bot.app import CareBot
 from bot.context import Actor
+from bot.i18n import SUPPORTED_LOCALES
 from bot.ui import Button, Choice, Field, FieldKind, Form, Message, Section
 
 ACTOR = Actor("discord", "1", "2", "asha")
@@ -39,6 +42,30 @@ def test_a_long_form_becomes_steps_of_five_within_the_modal_limits() -> None:
             assert len(label["label"]) <= 45 and label["label"].endswith("…")
             assert len(label["component"]["placeholder"]) <= 100
         assert len(payload["custom_id"]) <= 100
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+async def test_the_complaint_form_fits_four_modals_in_every_language(
+    locale: str, carebot: CareBot
+) -> None:
+    """Seventeen fields: the customer's five (email and language among them) fill the first
+    modal, nothing is cut but what Discord would refuse, the language is a select."""
+    actor = Actor("discord", "1", "2", "asha", "3", locale=locale)
+    form = (await carebot.command(actor, "complaint", "")).form
+    assert form is not None and len(form.fields) == 17
+    draft = forms.Drafts(lambda: datetime.now(UTC)).open(form, ACTOR)
+    payloads = [forms.StepModal(draft, step, 1, _never).to_dict() for step in range(draft.steps)]
+    assert [len(p["components"]) for p in payloads] == [5, 5, 5, 2]
+    first = [label["component"]["custom_id"] for label in payloads[0]["components"]]
+    assert first[2:] == ["customer_email", "customer_address", "customer_language"]
+    language = payloads[0]["components"][4]["component"]
+    assert language["type"] == 3 and len(language["options"]) == 5
+    for payload in payloads:
+        assert len(payload["title"]) <= 45 and payload["title"].endswith("/4)")
+        for label in payload["components"]:
+            assert len(label["label"]) <= 45 and not label["label"].endswith("…"), label
+            placeholder = label["component"].get("placeholder") or ""
+            assert len(placeholder) <= 100 and not placeholder.endswith("…"), placeholder
 
 
 def test_selects_and_people_are_chosen_in_the_modal_long_lists_are_typed() -> None:

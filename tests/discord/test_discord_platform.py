@@ -91,7 +91,7 @@ async def test_a_form_left_half_filled_expires(world: World, clock: ManualClock)
     assert first.response is not None
     clock.advance(timedelta(minutes=31))
 
-    late = await world.asha.click(first.response, label="Continue (2/3)")
+    late = await world.asha.click(first.response, label="Continue (2/4)")
     assert late.modal is None
     assert "This form has expired" in shown(ephemeral(late)[-1])
     assert public(world.channel) == []

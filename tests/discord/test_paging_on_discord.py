@@ -9,14 +9,13 @@ from storage.db import Database
 from storage.models import Complaint
 from tests.discord.flows import (
     STEP_1,
-    STEP_2,
-    STEP_3,
     World,
     ephemeral,
-    fill,
+    fill_steps,
     labels,
     next_step,
     shown,
+    steps_with,
 )
 from tests.paging_data import CATEGORIES_155, copies_of_first_complaint, set_categories
 
@@ -28,17 +27,18 @@ async def test_155_categories_are_typed_in_the_form_and_listed_page_by_page(
     await set_categories(db, CATEGORIES_155)
 
     opened = await world.asha.slash(world.channel, "complaint")
-    assert opened.modal is not None
+    first = await fill_steps(world.asha, opened, [STEP_1])
+    second = await next_step(world.asha, first, "Continue (2/4)")  # what happened, and how
+    assert second.modal is not None
     (category,) = [
         c["component"]
-        for c in opened.modal["components"]
+        for c in second.modal["components"]
         if c["component"].get("custom_id") == "category"
     ]
     assert category["type"] == 4  # a text input: Discord's select holds 25
     assert category["placeholder"] == "Type it as /complaint categories lists it"
-    first = await fill(world.asha, opened, {**STEP_1, "category": "category 150"})
-    second = await fill(world.asha, await next_step(world.asha, first, "Continue (2/3)"), STEP_2)
-    await fill(world.asha, await next_step(world.asha, second, "Continue (3/3)"), STEP_3)
+    rest = steps_with({"category": "category 150"})[1:]
+    await fill_steps(world.asha, second, rest, number=2)
     async with db.session() as session:
         assert await session.scalar(select(Complaint.category)) == "Category 150"
 
@@ -53,9 +53,7 @@ async def test_155_categories_are_typed_in_the_form_and_listed_page_by_page(
 
 async def test_list_all_of_many_pages_on_discord(world: World, db: Database) -> None:
     opened = await world.asha.slash(world.channel, "complaint")
-    first = await fill(world.asha, opened, STEP_1)
-    second = await fill(world.asha, await next_step(world.asha, first, "Continue (2/3)"), STEP_2)
-    await fill(world.asha, await next_step(world.asha, second, "Continue (3/3)"), STEP_3)
+    await fill_steps(world.asha, opened, steps_with({}))
     await copies_of_first_complaint(db, 2999)
 
     listed = await world.asha.slash(world.channel, "complaint", text="list all")

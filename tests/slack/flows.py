@@ -9,7 +9,9 @@ from tests.slack.harness import SlackClientSide
 ANSWERS: dict[str, Any] = {
     "customer_name": "Ravi Kumar",
     "customer_phone": "98765 43210",
+    "customer_email": "ravi.kumar@example.com",
     "customer_address": "12 MG Road, Pune",
+    "customer_language": "hi",
     "category": "delivery",
     "description": "Parcel arrived two weeks late",
     "received_by": "U1",

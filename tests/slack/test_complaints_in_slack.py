@@ -26,8 +26,14 @@ async def test_complaint_opens_the_modal_at_once(
     assert view["type"] == "modal" and view["callback_id"] == "complaint.create"
     assert view["title"]["text"] == "Log a complaint"
     labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
-    assert labels[:3] == ["Customer name", "Customer phone", "Customer address"]
-    assert len(labels) == 15
+    assert labels[:5] == [
+        "Customer name",
+        "Customer phone",
+        "Customer's email",
+        "Customer address",
+        "Customer's language",
+    ]
+    assert len(labels) == 17
     opened = slack.calls_to("views.open")[0]
     assert opened.response["ok"] is True  # Slack's limits hold for the whole form
 
@@ -40,7 +46,7 @@ async def test_a_valid_submission_posts_a_card_without_personal_data(
     assert card["channel"] == "C1"
     text = shown(card)
     assert "Complaint #1 · Delivery · Open" in text and "asha" in text
-    for secret in ("Ravi", "98765", "43210", "MG Road"):
+    for secret in ("Ravi", "98765", "43210", "MG Road", "ravi.kumar@", "example.com"):
         assert secret not in text
     assert list(buttons(card)) == ["Add step", "Resolve", "Follow-up", "Assign", "Details"]
     (note,) = await slack.wait_for("chat.postEphemeral")
