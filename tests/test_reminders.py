@@ -180,6 +180,7 @@ async def test_the_answers_are_validated_and_recorded_once(
     assert "recorded already" in texts(again)
     check = await one(db, RetentionCheck)
     assert (check.state, check.satisfied, check.bought_again) == ("done", "yes", "no")
+    assert check.source == "agent"  # the agent's call, not the customer's survey
     assert (await job(db, "retention:1")).state == "cancelled"
 
 

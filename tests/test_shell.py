@@ -8,13 +8,17 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from adapters.console import render
 from adapters.console.shell import Shell
 from bot.app import CareBot
 from bot.clock import OffsetClock
 from bot.settings import Settings
+from bot.ui import Message, Section
 from storage.db import Database
+from tests.factories import MARKUP, add_survey
 
 CAREBOT = str(Path(sys.executable).parent / "carebot")
 
@@ -187,3 +191,36 @@ async def test_end_of_input_in_the_middle_of_a_form_exits_cleanly(
 ) -> None:
     out = await shell_session(db, settings, ["/complaint", "Ravi"])
     assert out.rstrip().endswith("Goodbye.")
+
+
+async def test_a_customers_markup_in_the_digest_prints_as_typed(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    settings = settings.model_copy(update={"files_dir": str(tmp_path)})  # the digest's chart
+    resolved = [*LOG_A_COMPLAINT[:10], "1", *LOG_A_COMPLAINT[11:]]  # on the spot
+    await shell_session(db, settings, resolved)
+    now = datetime.now(UTC)
+    typed = f"{MARKUP}\x1b[2J\x1b]0;owned\x07"  # with a terminal's clear-screen and retitle
+    await add_survey(db, 1, "resolution", now, now, score=3, better=typed)
+    # A week on, the preview reports this week.
+    out = await shell_session(db, settings, ["/as Asha manager", "/clock +7d", "/digest preview"])
+    assert f"“{MARKUP} [2J ]0;owned” (score 3 of 5)" in out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Response rate: 100% · 1 of 1 answered" in out
+
+
+def test_control_characters_never_reach_the_terminal() -> None:
+    """Whatever text a message holds (a customer's words from a web page), the shell prints
+    no escape sequence: it could clear the screen or retitle the terminal."""
+    shown = render.message(
+        Message(
+            text="Complaint \x1b[31m#1",
+            sections=(
+                Section(
+                    title="Notes\x07", body="Line one\n\x1b]0;owned\x07", fields=(("A", "\x9bB"),)
+                ),
+            ),
+        )
+    )
+    assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown
+    assert "Complaint �[31m#1" in shown and "  Line one\n  �]0;owned�" in shown

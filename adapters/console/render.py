@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.ui import Button, Field, FieldKind, Message
 
 WIDTH = 72
 
 
+def printable(text: str) -> str:
+    """People's text without control characters: an escape sequence typed by a customer (ESC,
+    CSI) must not move the cursor, recolour or retitle the terminal; it shows as "�"."""
+    return "".join(c if c in "\n\t" or unicodedata.category(c) != "Cc" else "\ufffd" for c in text)
+
+
 def message(msg: Message, *, first_button: int = 1, channel_note: str | None = None) -> str:
-    lines = [f"── {msg.text} " + "─" * max(3, WIDTH - len(msg.text) - 4)]
+    text = printable(msg.text)
+    lines = [f"── {text} " + "─" * max(3, WIDTH - len(text) - 4)]
     if channel_note:
         lines[0] = f"[{channel_note}] " + lines[0]
     for section in msg.sections:
         if section.title:
-            lines.append(f"{section.title}")
+            lines.append(printable(section.title))
         if section.body:
-            lines.extend("  " + line for line in section.body.splitlines())
-        lines.extend(f"  {label}: {value}" for label, value in section.fields)
+            lines.extend("  " + line for line in printable(section.body).splitlines())
+        lines.extend(f"  {printable(label)}: {printable(value)}" for label, value in section.fields)
     if msg.buttons:
         lines.append(buttons(msg.buttons, first_button))
     return "\n".join(lines)

@@ -54,6 +54,17 @@ def fit(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:·—-") + "…"
 
 
+# Mentions, channels, custom emoji, timestamps and slash commands: `<@1>`, `<#2>`, `<:e:3>`,
+# `<t:4>`, `</cmd:5>`; and the words that ping everyone.
+_SPECIAL = re.compile(r"<(?=[@#:/]|a:|t:)|@(?=everyone\b|here\b)")
+
+
+def literal(text: str) -> str:
+    """People's text as typed: markdown escaped, and a backslash before anything Discord would
+    turn into a mention, an emoji or a timestamp (HTML is never rendered there)."""
+    return _SPECIAL.sub(lambda match: "\\" + match.group(), escape_markdown(text))
+
+
 class Handlers(Protocol):
     """What the bot does when a persistent button is pressed (adapters.discord.client)."""
 
@@ -173,7 +184,7 @@ def embeds_of(message: Message) -> list[discord.Embed]:
         if section.title:
             parts.append(f"**{escape_markdown(section.title)}**")
         if section.body:
-            parts.append(escape_markdown(section.body))
+            parts.append(literal(section.body))
         if parts and budget.room(8):
             current = embeds[-1]
             if current.fields or len(current.description or "") > DESCRIPTION_MAX // 2:
@@ -193,7 +204,7 @@ def embeds_of(message: Message) -> list[discord.Embed]:
                     break
                 embeds.append(discord.Embed())
             name = budget.take(escape_markdown(label), min(FIELD_NAME_MAX, budget.left // 2))
-            shown = budget.take(escape_markdown(value), FIELD_VALUE_MAX)
+            shown = budget.take(literal(value), FIELD_VALUE_MAX)
             embeds[-1].add_field(
                 name=name or "\u200b", value=shown or "—", inline=len(value) <= INLINE_UNDER
             )

@@ -47,8 +47,16 @@ def plain(text: str, limit: int) -> dict[str, Any]:
     return {"type": "plain_text", "text": fit(text, limit) or " ", "emoji": True}
 
 
-def mrkdwn(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": fit(text, limit) or " "}
+def mrkdwn(text: str, limit: int = SECTION_TEXT_MAX, *, verbatim: bool = False) -> dict[str, Any]:
+    obj = {"type": "mrkdwn", "text": fit(text, limit) or " "}
+    return {**obj, "verbatim": True} if verbatim else obj
+
+
+def literal(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
+    """People's text exactly as typed. Slack has no escape for mrkdwn's `*_~` and `>`, so a
+    section's body is plain_text: no formatting, no mention, no link is parsed in it, and
+    `<script>`, `<!channel>`, `@everyone` or `*bold*` show as those characters."""
+    return {"type": "plain_text", "text": fit(text, limit) or " ", "emoji": False}
 
 
 # --- messages -----------------------------------------------------------------------------------
@@ -76,15 +84,14 @@ def message_blocks(message: Message) -> list[dict[str, Any]]:
         {"type": "section", "text": mrkdwn(f"*{escape(message.text)}*")}
     ]
     for section in message.sections:
-        parts = []
         if section.title:
-            parts.append(f"*{escape(section.title)}*")
+            blocks.append({"type": "section", "text": mrkdwn(f"*{escape(section.title)}*")})
         if section.body:
-            parts.append(escape(section.body))
-        if parts:
-            blocks.append({"type": "section", "text": mrkdwn("\n".join(parts))})
+            blocks.append({"type": "section", "text": literal(section.body)})
+        # A field's label is bold, so it stays mrkdwn; verbatim, a value links and mentions
+        # nothing (a customer's name typed as `@here`).
         fields = [
-            mrkdwn(f"*{escape(label)}*\n{escape(value)}", FIELD_TEXT_MAX)
+            mrkdwn(f"*{escape(label)}*\n{escape(value)}", FIELD_TEXT_MAX, verbatim=True)
             for label, value in section.fields
         ]
         blocks.extend(

@@ -3,7 +3,8 @@
 Every statement is scoped by workspace and bounded by the week (or the four weeks of the
 top issues) on the indexed columns (received_at, resolved_at, status), so the work grows
 with one workspace's week, not with the database. Nothing here reads a customer's name,
-phone, address or a complaint's free text: a digest goes to a channel.
+phone, address or a complaint's free text: a digest goes to a channel. The customers' own
+survey answers are quoted, without names or contact data (bot/digest/feedback.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.assessment import scoring
 from bot.assessment.questions import QUESTION_SET
 from bot.assessment.scoring import Band
 from bot.assessment.service import result
+from bot.digest.feedback import SurveyWeek, survey_week
 from bot.goals.periods import Window
 from bot.goals.service import Status, statuses
 from storage.models import Assessment, Complaint, RetentionCheck, Workspace
@@ -70,6 +72,7 @@ class Digest:
     by_frequency: list[Issue]
     by_cost: dict[str, list[Cost]]  # currency -> the costliest categories
     team: Team | None
+    surveys: SurveyWeek
 
 
 def _count(workspace_id: int, *where: Any) -> ScalarSelect[int]:
@@ -204,4 +207,5 @@ async def compute(
         by_frequency=frequency,
         by_cost=by_cost,
         team=await team(session, workspace.id),
+        surveys=await survey_week(session, workspace.id, week),
     )

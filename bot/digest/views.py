@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.assessment.scoring import BAND_LABELS, shown_total
 from bot.categories import category_label
 from bot.charts import Chart, chart_file
 from bot.digest.content import Digest
-from bot.goals.views import status_lines, window_text
+from bot.digest.feedback import SurveyWeek
+from bot.goals.views import mean_score_text, status_lines, window_text
 from bot.i18n import Translator
 from bot.paging import SECTION_CHARS
 from bot.ui import Attachment, Message, Section
@@ -81,9 +84,54 @@ def _team(digest: Digest, t: Translator) -> str:
     )
 
 
+def _percent(part: int, whole: int, t: Translator) -> str:
+    return t("{value}%").format(value=t.number(Decimal(part) * 100 / whole, 0))
+
+
+def _surveys(surveys: SurveyWeek, t: Translator) -> tuple[Section, ...]:
+    """The week's response rate and CSAT, and the customers' words, when there are any."""
+    if not surveys.shown:
+        return ()
+    scores = surveys.scores
+    rate = (
+        t("{percent} · {answered} of {sent} answered").format(
+            percent=_percent(surveys.answered, surveys.sent, t),
+            answered=t.number(surveys.answered, 0),
+            sent=t.number(surveys.sent, 0),
+        )
+        if surveys.sent
+        else t("no surveys sent")
+    )
+    csat = t("no data")
+    if scores.rated and scores.mean is not None:
+        csat = t("{value}, {mean}").format(
+            value=_percent(scores.satisfied, scores.rated, t), mean=mean_score_text(scores.mean, t)
+        )
+    sections = [
+        Section(
+            title=t("Customer surveys this week"),
+            fields=(
+                (t("Response rate"), rate),
+                (t("CSAT (scores 4–5 of 5)"), csat),
+            ),
+        )
+    ]
+    if surveys.quotes:
+        lines = [
+            t("“{quote}” (score {score} of 5)").format(quote=q.text, score=q.score)
+            if q.score is not None
+            else t("“{quote}”").format(quote=q.text)
+            for q in surveys.quotes
+        ]
+        title = t("What could we have done better? Customers' answers")
+        sections.append(Section(title=title, body="\n".join(lines)))
+    return tuple(sections)
+
+
 def render(digest: Digest, t: Translator, *, currency: str, late: bool = False) -> Message:
-    """The digest in `t`'s language. Only counts, amounts, categories and goals: it goes to a
-    channel, so no customer's details and no complaint's own words."""
+    """The digest in `t`'s language. Only counts, amounts, categories, goals and survey answers
+    without names or contact data: it goes to a channel, so no customer's details and no
+    complaint's own words."""
     headline = t("Weekly digest · {week}").format(week=window_text(digest.week, t))
     if late:
         headline += " · " + t("sent late")
@@ -112,6 +160,7 @@ def render(digest: Digest, t: Translator, *, currency: str, late: bool = False) 
                 (t("Missed"), t.number(digest.checks_missed, 0)),
             ),
         ),
+        *_surveys(digest.surveys, t),
         issues,
         Section(title=t("Self-assessment"), body=_team(digest, t)),
     )

@@ -1,10 +1,11 @@
 """What a goal measures, computed from the log for a window [start, end), or recorded by hand.
 
 Every query is scoped by workspace and window and aggregates in the database where the
-answer is a count; resolution times fetch only the (received, resolved) pairs of the window
-(through ix_complaints_workspace_resolved), since SQLite has no percentile function and one
-Python definition keeps both backends equal. A metric with nothing to measure is None
-("no data"), never 0.
+answer is a count (surveys through ix_surveys_workspace_sent and _answered); resolution
+times fetch only the (received, resolved) pairs of the window (through
+ix_complaints_workspace_resolved), since SQLite has no percentile function and one Python
+definition keeps both backends equal. A metric with nothing to measure is None ("no data"),
+never 0.
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.goals.periods import Window
 from bot.i18n import N_
-from storage.models import Complaint, FollowUp, MetricValue, RetentionCheck
+from storage.models import Complaint, FollowUp, MetricValue, RetentionCheck, Survey
 
 HUNDRED = Decimal(100)
 SECONDS_PER_HOUR = Decimal(3600)
 MANUAL = "manual"
+CSAT = "csat_pct"
+SATISFIED_SCORE = 4  # CSAT counts scores 4 and 5 of 5
+# An answer that says "no" for a goal: the survey's "not yet" has not bought again either.
+NOT_YES = ("no", "not_yet")
 
 
 class Unit(StrEnum):
@@ -60,6 +65,8 @@ METRICS: dict[str, Metric] = {
             Param.HOURS,
         ),
         Metric("follow_ups_on_time_pct", N_("Follow-ups done on time"), Unit.PERCENT),
+        Metric(CSAT, N_("CSAT: resolution surveys scoring 4–5"), Unit.PERCENT),
+        Metric("survey_response_pct", N_("Survey response rate"), Unit.PERCENT),
         Metric("complaints_count", N_("Complaints received"), Unit.COUNT, Param.CATEGORY),
         Metric(MANUAL, N_("Recorded figure: {param}"), Unit.VALUE, Param.NAME),
     )
@@ -105,21 +112,87 @@ async def resolution_hours(
 async def _retention(
     session: AsyncSession, workspace_id: int, window: Window, column: str
 ) -> Decimal | None:
-    """% yes among yes/no answers given in the window; unreachable and unknown left out."""
-    answer = getattr(RetentionCheck, column)
-    yes, answered = (
+    """% yes among yes/no answers given in the window, one answer per complaint: the
+    customer's own on the one-month survey where there is one, else the agent's from the call
+    (a check the survey flow filled, source "customer", is that same answer: counted once).
+    Unreachable and unknown are left out; "not yet" counts as not bought. The resolution
+    survey's score is CSAT's and never counts here."""
+    check_answer, survey_answer = getattr(RetentionCheck, column), getattr(Survey, column)
+    answered = (Survey.kind == "retention", Survey.state == "answered", survey_answer.is_not(None))
+    from_customer = exists().where(Survey.complaint_id == RetentionCheck.complaint_id, *answered)
+    checks = select(check_answer.label("answer")).where(
+        RetentionCheck.workspace_id == workspace_id,
+        RetentionCheck.answered_at >= window.start,
+        RetentionCheck.answered_at < window.end,
+        ~from_customer,
+    )
+    surveys = select(survey_answer.label("answer")).where(
+        Survey.workspace_id == workspace_id,
+        Survey.answered_at >= window.start,
+        Survey.answered_at < window.end,
+        *answered,
+    )
+    answers = union_all(checks, surveys).subquery()
+    yes, counted = (
         await session.execute(
             select(
-                func.count(case((answer == "yes", 1))),
-                func.count(case((answer.in_(("yes", "no")), 1))),
+                func.count(case((answers.c.answer == "yes", 1))),
+                func.count(case((answers.c.answer.in_(("yes", *NOT_YES)), 1))),
+            ).select_from(answers)
+        )
+    ).one()
+    return _pct(yes, counted)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The resolution survey's answers in a window: how many, how many 4–5, their sum."""
+
+    rated: int
+    satisfied: int
+    total: int
+
+    @property
+    def csat(self) -> Decimal | None:
+        return _pct(self.satisfied, self.rated)
+
+    @property
+    def mean(self) -> Decimal | None:
+        return Decimal(self.total) / self.rated if self.rated else None
+
+
+async def scores(session: AsyncSession, workspace_id: int, window: Window) -> Scores:
+    """Scores answered in the window; the mean from the sum, so both backends agree."""
+    rated, satisfied, total = (
+        await session.execute(
+            select(
+                func.count(Survey.score),
+                func.count(case((Survey.score >= SATISFIED_SCORE, 1))),
+                func.coalesce(func.sum(Survey.score), 0),
             ).where(
-                RetentionCheck.workspace_id == workspace_id,
-                RetentionCheck.answered_at >= window.start,
-                RetentionCheck.answered_at < window.end,
+                Survey.workspace_id == workspace_id,
+                Survey.kind == "resolution",
+                Survey.state == "answered",
+                Survey.answered_at >= window.start,
+                Survey.answered_at < window.end,
             )
         )
     ).one()
-    return _pct(yes, answered)
+    return Scores(int(rated), int(satisfied), int(total or 0))
+
+
+async def responses(session: AsyncSession, workspace_id: int, window: Window) -> tuple[int, int]:
+    """Surveys of both kinds sent in the window, and how many of them were answered (by now)."""
+    answered, sent = (
+        await session.execute(
+            select(func.count(case((Survey.state == "answered", 1))), func.count()).where(
+                Survey.workspace_id == workspace_id,
+                Survey.sent_at >= window.start,
+                Survey.sent_at < window.end,
+            )
+        )
+    ).one()
+    return int(answered), int(sent)
 
 
 async def _follow_ups_on_time(
@@ -191,6 +264,11 @@ async def measure(
         return await _retention(session, workspace_id, window, column)
     if metric == "follow_ups_on_time_pct":
         return await _follow_ups_on_time(session, workspace_id, window)
+    if metric == CSAT:
+        return (await scores(session, workspace_id, window)).csat
+    if metric == "survey_response_pct":
+        answered, sent = await responses(session, workspace_id, window)
+        return _pct(answered, sent)
     if metric == "complaints_count":
         return await _complaints_count(session, workspace_id, window, param)
     if metric == MANUAL:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.complaints.service import audit
 from bot.context import Context
 from bot.errors import NotFound
-from bot.goals.metrics import measure
+from bot.goals.metrics import CSAT, measure, scores
 from bot.goals.periods import Window, goal_windows
 from bot.goals.schemas import GoalIn
 from bot.i18n import N_
@@ -131,12 +131,14 @@ async def recorded(ctx: Context, *, name: str | None) -> Sequence[MetricValue]:
 
 @dataclass(frozen=True)
 class Status:
-    """A goal measured over its window, next to the window before."""
+    """A goal measured over its window, next to the window before; a CSAT goal also has the
+    window's mean score, shown beside it."""
 
     goal: Goal
     window: Window
     actual: Decimal | None
     before: Decimal | None
+    mean: Decimal | None = None
 
     @property
     def met(self) -> bool | None:
@@ -158,7 +160,8 @@ async def status(session: AsyncSession, goal: Goal, week: Window) -> Status:
     current, previous = goal_windows(goal.period, week)
     actual = await measure(session, goal.workspace_id, goal.metric, goal.param, current)
     before = await measure(session, goal.workspace_id, goal.metric, goal.param, previous)
-    return Status(goal, current, actual, before)
+    mean = (await scores(session, goal.workspace_id, current)).mean if goal.metric == CSAT else None
+    return Status(goal, current, actual, before, mean)
 
 
 async def statuses(session: AsyncSession, workspace_id: int, week: Window) -> list[Status]:

@@ -78,15 +78,22 @@ def verdict(status: Status, t: Translator) -> str:
     return t("met") if status.met else t("off-track")
 
 
+def mean_score_text(mean: Decimal, t: Translator) -> str:
+    return t("mean score {mean} of 5").format(mean=t.number(mean, 1))
+
+
 def status_line(status: Status, t: Translator) -> str:
     """Goal 1 · Satisfied…: 75% (target at least 80%) · off-track · −5 points on the week before"""
     goal = status.goal
     unit = METRICS[goal.metric].unit
+    actual = value_text(unit, status.actual, t)
+    if status.mean is not None:  # CSAT: the mean score beside the share of 4s and 5s
+        actual = t("{value}, {mean}").format(value=actual, mean=mean_score_text(status.mean, t))
     parts = [
         t("Goal {number} · {metric}: {actual} (target {target})").format(
             number=goal.number,
             metric=metric_label(goal.metric, goal.param, t),
-            actual=value_text(unit, status.actual, t),
+            actual=actual,
             target=target_text(goal, t),
         )
     ]

@@ -249,7 +249,7 @@ async def record(
         data.better,
     )
     check.state, check.answered_at, check.answered_by_id = "done", ctx.now(), ctx.member.id
-    check.source = "agent"
+    check.source = "agent"  # the agent's call; the survey page records "customer"
     await cancel(ctx.session, workspace_id=ctx.workspace.id, key=key(RETENTION, complaint))
     service.audit(ctx, "retention_check", complaint, satisfied=check.satisfied)
     return Reply.text(

@@ -1,6 +1,6 @@
 """Scheduled work delivered to Discord by the scheduler: a follow-up reminder in the agent's DM
-(its buttons work there), the weekly digest in the team's channel, a refusal for good kept as
-such, a server error tried again later."""
+(its buttons work there), the weekly digest in the team's channel (a customer's words in it as
+typed), a refusal for good kept as such, a server error tried again later."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from scheduler.engine import Engine
 from storage.db import Database
 from storage.models import DeliveryFailure, Job
 from tests.discord.flows import World, delivered, ephemeral, labels, public, shown
-from tests.factories import log_complaint
+from tests.factories import MARKUP, add_survey, log_complaint
 
 
 def agent(world: World) -> Actor:
@@ -147,3 +147,24 @@ def test_the_deliverer_plug_in_needs_a_token(core: CareBot) -> None:
     assert factory(core.settings, core.db) is None
     configured = core.settings.model_copy(update={"discord_token": SecretStr("a-token")})
     assert isinstance(factory(configured, core.db), DiscordDeliverer)
+
+
+async def test_a_customers_markup_in_the_digest_reaches_discord_as_typed(
+    simcord_env: simcord.Env, world: World, core: CareBot, clock: ManualClock, db: Database
+) -> None:
+    await world.meera.slash(world.channel, "digest", text="channel here")
+    await log_complaint(core, agent(world), solution_mode="on_the_spot", follow_up_at=None)
+    await delivered(simcord_env)
+    answered = datetime(2026, 11, 4, 12, tzinfo=UTC)
+    await add_survey(db, 1, "resolution", answered, answered, score=4, better=MARKUP)
+
+    clock.set(datetime(2026, 11, 9, 9, 0, tzinfo=UTC))
+    await scheduler(simcord_env, core, clock).tick()
+    await simcord_env.settle()
+    (digest,) = [m for m in public(world.channel) if "Weekly digest" in shown(m)]
+    descriptions = "\n".join(e.description or "" for e in digest.embeds)
+    # Markdown and mentions escaped (Discord shows no HTML): read as the characters typed.
+    escaped = r"“<script>alert(1)\</script> <!channel> \@everyone \*bold\*” (score 4 of 5)"
+    assert escaped in descriptions
+    assert f"“{MARKUP}” (score 4 of 5)" in shown(digest)
+    assert not digest.mention_everyone and not digest.mentions
