@@ -85,6 +85,7 @@ async def test_a_double_submit_and_a_replay_log_one_complaint(
 
     assert {first.status, second.status, replay.status} == {200}
     await slack.wait_for("chat.postEphemeral")
+    await user_side.delivered()  # the card, from the outbox (it may come after the note)
     assert await complaints(db) == 1
     assert len(slack.calls_to("chat.postMessage")) == 1
 
