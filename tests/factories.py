@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.app import CareBot
 from bot.context import Actor
@@ -64,6 +64,10 @@ async def add_survey(
             await session.scalars(select(Complaint).where(Complaint.number == number))
         ).one()
         state = fields.pop("state", "answered" if answered else "open")
+        # Resolving planned the resolution survey already: it is that one that went out.
+        await session.execute(
+            delete(Survey).where(Survey.complaint_id == complaint.id, Survey.kind == kind)
+        )
         session.add(
             Survey(
                 workspace_id=complaint.workspace_id,

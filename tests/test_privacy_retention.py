@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from bot.app import CareBot
 from bot.clock import ManualClock
@@ -128,6 +128,7 @@ async def test_the_email_and_the_customers_words_go_the_scores_stay(
     await check_state(db, 1, "done")
     async with db.transaction() as session:
         complaint = (await session.scalars(select(Complaint))).one()
+        await session.execute(delete(Survey))  # the planned one, answered:
         session.add(
             Survey(
                 workspace_id=complaint.workspace_id,

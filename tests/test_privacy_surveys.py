@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.app import CareBot
 from bot.clock import ManualClock
@@ -49,6 +49,8 @@ async def answered_surveys(db: Database, clock: ManualClock) -> datetime:
                 **answers,
             )
 
+        # Resolving planned resolution surveys: these are them, answered.
+        await session.execute(delete(Survey))
         session.add_all(
             [
                 survey(1, "resolution", score=2, better=f"Reply to {EMAIL.upper()} sooner"),

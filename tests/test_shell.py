@@ -197,7 +197,8 @@ async def test_a_customers_markup_in_the_digest_prints_as_typed(
     db: Database, settings: Settings, tmp_path: Path
 ) -> None:
     settings = settings.model_copy(update={"files_dir": str(tmp_path)})  # the digest's chart
-    resolved = [*LOG_A_COMPLAINT[:10], "1", *LOG_A_COMPLAINT[11:]]  # on the spot
+    spot = LOG_A_COMPLAINT.index("2", LOG_A_COMPLAINT.index("Refund the shipping fee"))
+    resolved = [*LOG_A_COMPLAINT[:spot], "1", *LOG_A_COMPLAINT[spot + 1 :]]  # on the spot
     await shell_session(db, settings, resolved)
     now = datetime.now(UTC)
     typed = f"{MARKUP}\x1b[2J\x1b]0;owned\x07"  # with a terminal's clear-screen and retitle

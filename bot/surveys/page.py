@@ -208,6 +208,8 @@ class SurveyDesk:
 
     def _state(self, found: _Found) -> PageKind:
         survey = found.survey
+        if found.complaint.erased_at is not None:
+            return PageKind.CLOSED  # the customer asked to be forgotten: take no more words
         if survey.state == "answered":
             return PageKind.ANSWERED
         if survey.state != "open":

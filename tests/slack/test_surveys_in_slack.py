@@ -53,7 +53,8 @@ async def test_the_link_and_qr_code_reach_the_agent_and_a_low_answer_can_reopen(
         (alert,) = posts(slack, start, "the customer is not satisfied")
         assert alert["channel"] == dm["channel"]
         # The customer's words arrive as text: no channel-wide ping, no bold.
-        assert "&lt;!channel&gt;" in str(alert["blocks"]) and "<!channel>" not in str(alert)
+        (words,) = [b["text"] for b in alert["blocks"] if "nobody called" in str(b.get("text", ""))]
+        assert words["type"] == "plain_text" and "<!channel> *nobody called*" in words["text"]
         before = len(slack.calls_to("chat.update"))
         await side.press(buttons(alert)["Reopen"], channel=alert["channel"])
         await slack.wait_for("chat.postEphemeral", 1)

@@ -85,3 +85,18 @@ async def test_an_email_handed_to_the_server_is_never_sent_twice(
     assert first.email is not None and first.email.to == "ravi@example.com"
     # The process ends while the mail server has it: the lease runs out, the job comes again.
     assert await prepare(db, mail, clock, key) == ()
+
+
+async def test_after_the_customer_is_erased_their_open_survey_takes_nothing(
+    carebot: CareBot, asha: Actor, db: Database, settings: Settings, clock: ManualClock
+) -> None:
+    _, token = await surveyed(carebot, asha, db, settings, clock)
+    asked = await carebot.command(asha, "carebot", "customer erase 98765 43210")
+    (button,) = asked.posts[0].message.buttons
+    await carebot.action(asha, button.action, button.value)
+    desk = SurveyDesk(db, settings, clock)
+    assert (await desk.show(token)).kind is PageKind.CLOSED
+    page = await desk.answer(token, {"score": "2", "better": "I am Ravi", "token": token})
+    assert page.kind is PageKind.CLOSED
+    survey = await survey_of(db)
+    assert (survey.state, survey.better) == ("open", None)
