@@ -15,7 +15,7 @@ from bot.clock import ManualClock
 from bot.i18n import SUPPORTED_LOCALES, Translator
 from bot.settings import Settings
 from storage.db import Database
-from tests.web.browser import ARTIFACTS, MEASURE, TARGETS, Browser, chromium
+from tests.web.browser import ARTIFACTS, CONTRAST, MEASURE, TARGETS, Browser, chromium
 from tests.web.surveys import surveys
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -85,6 +85,19 @@ async def test_at_320_px_nothing_overflows_and_every_target_is_44_px(
         for target in view["targets"]:
             assert target["height"] >= 44, (name, target)
             assert target["right"] <= 320, (name, target)
+
+
+async def test_every_text_meets_wcag_aa_contrast(browser: Browser, base: str, link: str) -> None:
+    async with browser.page(base + link, **PHONE) as page:
+        found = await page.evaluate(CONTRAST)
+        async with page.expect_navigation():  # the errors' colours too
+            await page.get_by_role("button").tap()
+        found += await page.evaluate(CONTRAST)
+        await page.goto(f"{base}{link}/unsubscribe")
+        found += await page.evaluate(CONTRAST)
+    assert len(found) > 20
+    weak = [f for f in found if f["ratio"] < f["needed"]]
+    assert not weak, weak
 
 
 async def test_the_language_switch_to_hindi_shows_devanagari(
