@@ -30,13 +30,16 @@ MASK = "[redacted]"
 
 # Slack tokens (bot xoxb-, user xoxp-, app config xoxa-/xoxe-, refresh xoxr-, app-level xapp-),
 # Discord bot tokens (base64 user id . timestamp . HMAC), a password in a database URL, and
-# the one-time code and state of Slack's OAuth redirect (in aiohttp's access log).
+# the one-time code and state of Slack's OAuth redirect (in aiohttp's access log), and the
+# token of a survey link.
 PATTERNS = (
     (re.compile(r"\bxox[a-z]-[A-Za-z0-9-]+"), MASK),
     (re.compile(r"\bxapp-[A-Za-z0-9-]+"), MASK),
     (re.compile(r"\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}"), MASK),
     (re.compile(r"(://[^:/@\s]+:)[^@\s/]+@"), rf"\1{MASK}@"),
     (re.compile(r"([?&](?:code|state)=)[^&\s\"]+"), rf"\1{MASK}"),
+    # A survey link's signed token (its path, in the access log): whoever has it may answer.
+    (re.compile(r"(/s/)[A-Za-z0-9_.=-]{8,}"), rf"\1{MASK}"),
 )
 
 # Libraries that log request payloads or SQL parameters (with the customer's data) at DEBUG:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
@@ -39,7 +40,7 @@ class Runner:
         self._scheduler: AsyncIOScheduler | None = None
         self._tick: asyncio.Task[object] | None = None
         self._outbox: set[asyncio.Task[None]] = set()
-        self._again = False
+        self._again: set[str] = set()  # kinds woken while OUTBOX_TICKS drains ran
 
     @property
     def running(self) -> bool:
@@ -62,32 +63,33 @@ class Runner:
         scheduler.start()
         self._scheduler = scheduler
 
-    def wake(self) -> None:
-        """Delivers the due outbox now (from inside the running loop); returns at once.
+    def wake(self, kinds: Sequence[str] = OUTBOX) -> None:
+        """Delivers the due outbox (or the due jobs of `kinds`: a survey answer's alert) now,
+        from inside the running loop; returns at once.
 
         Ticks run side by side, up to OUTBOX_TICKS: one that waits on a slow post must not hold
         the next card (claims keep them apart). Past that, the wake-up is folded into one more
         round of a running drain."""
         self._outbox = {task for task in self._outbox if not task.done()}
         if len(self._outbox) >= OUTBOX_TICKS:
-            self._again = True
+            self._again.update(kinds)
             return
-        self._outbox.add(asyncio.get_running_loop().create_task(self._drain()))
+        self._outbox.add(asyncio.get_running_loop().create_task(self._drain(tuple(kinds))))
 
     async def drained(self) -> None:
         """Waits until the outbox woken so far has been delivered (tests, shutdown)."""
         while pending := [task for task in self._outbox if not task.done()]:
             await asyncio.gather(*(asyncio.shield(task) for task in pending))
 
-    async def _drain(self) -> None:
+    async def _drain(self, kinds: tuple[str, ...]) -> None:
         while True:
             try:
-                await self.engine.tick(kinds=OUTBOX)
+                await self.engine.tick(kinds=kinds)
             except Exception:
                 log.exception("scheduler.outbox_failed")
             if not self._again:
                 return
-            self._again = False
+            kinds, self._again = tuple(sorted(self._again)), set()
 
     async def stop(self, grace: float | None = None) -> None:
         """Stops waking the engine and waits for the tick in progress (at most `grace`

@@ -1,6 +1,8 @@
 """`carebot shell`: type the same slash commands as in Slack; forms are asked field by field.
 
 Reads standard input line by line, so a session can be piped in; ends cleanly at end of input.
+While it runs, `carebot shell` also serves the customers' survey page (and /healthz) on
+localhost:PORT, so a survey link the shell prints can be opened and answered in a browser.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from adapters.console import render
 from adapters.console.deliver import CONVERSATION, ConsoleDeliverer, save
+from adapters.health import serve_http
 from bot.app import CareBot
 from bot.clock import OffsetClock
 from bot.context import Actor, Role
@@ -31,6 +34,7 @@ from scheduler.engine import Engine
 
 PLATFORM = "console"
 WORKSPACE = "local"
+LOCALHOST = "localhost"  # the shell is one person's: its page is not served to the network
 
 
 class EndOfInput(Exception):
@@ -68,6 +72,11 @@ class Shell:
         self.printer = ConsoleDeliverer(self.say, self.files_dir, self.words)
         self.engine = Engine(bot.db, settings, clock, {PLATFORM: self})
         self._fresh_tick = False
+        # A line and a tick woken by the survey page take turns; the page's wake-up prints
+        # at once only while the shell waits for a command (never inside a form).
+        self._turn = asyncio.Lock()
+        self._waiting = False
+        self._woken: set[asyncio.Task[None]] = set()
 
     # --- input and output -------------------------------------------------------------------
 
@@ -88,21 +97,47 @@ class Shell:
 
     async def run(self) -> int:
         self.say(self.words.banner())
-        while True:
-            try:
-                line = (await self.read("> ")).strip()
-            except EndOfInput:
-                self.say(self.words.bye())
-                return 0
-            try:
-                if await self.handle(line) is False:
+        try:
+            while True:
+                self._waiting = True
+                try:
+                    line = (await self.read("> ")).strip()
+                except EndOfInput:
                     self.say(self.words.bye())
                     return 0
-                self._fresh_tick = True
-                await self.engine.tick()
-            except EndOfInput:
-                self.say(self.words.bye())
-                return 0
+                finally:
+                    self._waiting = False
+                async with self._turn:
+                    try:
+                        if await self.handle(line) is False:
+                            self.say(self.words.bye())
+                            return 0
+                        self._fresh_tick = True
+                        await self.engine.tick()
+                    except EndOfInput:
+                        self.say(self.words.bye())
+                        return 0
+        finally:
+            for task in self._woken:
+                task.cancel()
+
+    def wake(self) -> None:
+        """The survey page recorded an answer: a low one's alert is printed now if the shell
+        waits for a command, else by the tick after the line being handled."""
+        if self._waiting:
+            task = asyncio.get_running_loop().create_task(self._tick_now())
+            self._woken.add(task)
+            task.add_done_callback(self._woken.discard)
+
+    async def _tick_now(self) -> None:
+        async with self._turn:
+            if not self._waiting:
+                return  # a line came meanwhile: its own tick delivers the work
+            self._fresh_tick = True
+            report = await self.engine.tick()
+            if report.claimed and self._waiting:
+                self.stdout.write("> ")  # the prompt again, under what was printed
+                self.stdout.flush()
 
     async def handle(self, line: str) -> bool:
         if not line:
@@ -252,16 +287,30 @@ class Shell:
         return value
 
 
-async def main(settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+async def main(
+    settings: Settings,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    serve: bool = False,
+) -> int:
+    """`serve`: the survey page and /healthz on localhost:PORT while the shell runs (the
+    default PUBLIC_URL points there); a port already taken costs the page, not the shell."""
     db = await open_database(settings)
     clock = OffsetClock()
+    server = None
     try:
         shell = Shell(CareBot(db, settings, clock), clock, settings, stdin, stdout)
+        if serve:
+            server = await serve_http(
+                db, LOCALHOST, settings.port, settings=settings, clock=clock, wake=shell.wake
+            )
         return await shell.run()
     finally:
+        if server is not None:
+            await server.cleanup()
         await db.dispose()
 
 
 def run(settings: Settings) -> int:
     configure(settings, level=logging.WARNING)  # the terminal is the conversation: warnings only
-    return asyncio.run(main(settings))
+    return asyncio.run(main(settings, serve=True))

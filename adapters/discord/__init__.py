@@ -9,6 +9,7 @@ import logging
 from adapters.discord.client import build_bot
 from adapters.discord.deliver import DiscordDeliverer
 from adapters.health import serve_http
+from adapters.web import DUE_AT_ONCE
 from bot.app import CareBot
 from bot.logs import configure
 from bot.runtime import open_database
@@ -36,8 +37,16 @@ async def serve(settings: Settings) -> None:
 
     bot = build_bot(core, settings, on_login=start_scheduler)
     deliverer = DiscordDeliverer(core, bot)
-    # The gateway needs no HTTP server: one of our own for /healthz and /metrics.
-    server = await serve_http(db, settings.host, settings.port)
+    # The gateway needs no HTTP server: one of our own for /healthz, /metrics and the survey
+    # page, whose answers wake the outbox for a low answer's alert.
+    server = await serve_http(
+        db,
+        settings.host,
+        settings.port,
+        settings=settings,
+        clock=core.clock,
+        wake=lambda: bot.outbox.wake(DUE_AT_ONCE),
+    )
     try:
         async with bot:
             log.info("carebot on Discord", extra={"platform": "discord"})

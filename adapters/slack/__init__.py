@@ -13,6 +13,7 @@ from adapters.health import serve_http
 from adapters.slack.app import build_app, web_app
 from adapters.slack.deliver import SlackDeliverer
 from adapters.slack.outbound import ChannelPacer
+from adapters.web import DUE_AT_ONCE
 from bot.app import CareBot
 from bot.logs import configure
 from bot.runtime import open_database
@@ -33,16 +34,31 @@ async def serve(settings: Settings) -> None:
     runner = Runner(Engine(db, settings, bot.clock, deliverers))
     bot.wake = runner.wake  # the cards an event recorded go out right after its ack
     runner.start()
+
+    def survey_answered() -> None:  # a low answer's alert goes to the agent at once
+        runner.wake(DUE_AT_ONCE)
+
     server: web.AppRunner | None = None
     try:
         if settings.slack_app_token is not None:
             handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
-            # No HTTP server of Slack's in Socket Mode: one of our own for /healthz, /metrics.
-            server = await serve_http(db, settings.host, settings.port)
+            # No HTTP server of Slack's in Socket Mode: one of our own for /healthz, /metrics
+            # and the survey page.
+            server = await serve_http(
+                db,
+                settings.host,
+                settings.port,
+                settings=settings,
+                clock=bot.clock,
+                wake=survey_answered,
+            )
             log.info("carebot on Slack, Socket Mode", extra={"platform": "slack"})
             await handler.start_async()
             return
-        server = web.AppRunner(web_app(app, db, settings.port))
+        application = web_app(
+            app, db, settings.port, settings=settings, clock=bot.clock, wake=survey_answered
+        )
+        server = web.AppRunner(application)  # its access log masks survey tokens (bot/logs.py)
         await server.setup()
         await web.TCPSite(server, settings.host, settings.port).start()
         log.info(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -18,6 +19,7 @@ from adapters.slack.gate import gate
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.outbound import ChannelPacer, web_client
 from bot.app import CareBot
+from bot.clock import Clock
 from bot.logs import HTTP_SERVER, headlined, quiet_client_errors
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -84,12 +86,21 @@ def build_app(
 
 
 def web_app(
-    app: SlackApp, db: Database, port: int, metrics: Metrics | None = None
+    app: SlackApp,
+    db: Database,
+    port: int,
+    metrics: Metrics | None = None,
+    *,
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    wake: Callable[[], None] | None = None,
 ) -> web.Application:
-    """Bolt's aiohttp routes (events, and the OAuth install pages), /healthz and /metrics;
-    events pass the gate first (size, signature, shape: 413, 401, 400, never Bolt's 500)."""
+    """Bolt's aiohttp routes (events, and the OAuth install pages), /healthz, /metrics and
+    (with `settings`) the customers' survey page; events pass the gate first (size, signature,
+    shape: 413, 401, 400, never Bolt's 500). The gate checks only POSTs to EVENTS_PATH: the
+    survey page is for customers, who sign nothing, and keeps its own body limit."""
     application = app.server(port=port, path=EVENTS_PATH).web_app
     application.middlewares.append(gate(EVENTS_PATH, app.gate_secret))
     quiet_client_errors(logging.getLogger(HTTP_SERVER))  # not HTTP at all: 400, one line
-    add_routes(application, db, metrics)
+    add_routes(application, db, metrics, settings=settings, clock=clock, wake=wake)
     return application

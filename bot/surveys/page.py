@@ -108,6 +108,7 @@ class SurveyDesk:
         self.clock = clock
         # Asks the scheduler in this process to run due work now (a low answer's alert).
         self.wake: Callable[[], None] = wake or (lambda: None)
+        self._stored_key: str | None = None
 
     # --- the doors ------------------------------------------------------------------------------
 
@@ -183,10 +184,15 @@ class SurveyDesk:
     # --- finding the survey -----------------------------------------------------------------------
 
     async def _key(self, session: AsyncSession) -> str | None:
-        """The signing key, read only: with no key stored, no link was ever signed."""
+        """The signing key, read only: with no key stored, no link was ever signed. A stored
+        key never changes, so it is read once per process."""
         if self.settings.survey_secret is not None:
             return self.settings.survey_secret.get_secret_value() or None
-        return await session.scalar(select(SecretKey.value).where(SecretKey.name == SURVEY_LINKS))
+        if self._stored_key is None:
+            self._stored_key = await session.scalar(
+                select(SecretKey.value).where(SecretKey.name == SURVEY_LINKS)
+            )
+        return self._stored_key
 
     async def _find(
         self, session: AsyncSession, token: str, allow_expired: bool = False
@@ -195,15 +201,22 @@ class SurveyDesk:
         read = links.read(key, token) if key else None
         if read is None:
             return PageKind.NOT_FOUND
-        survey = await session.get(Survey, read.survey_id)
-        if survey is None or survey.expires_at is None:
+        # The survey, its complaint and its workspace in one statement: every page needs all three.
+        row = (
+            await session.execute(
+                select(Survey, Complaint, Workspace)
+                .join(Complaint, Complaint.id == Survey.complaint_id)
+                .join(Workspace, Workspace.id == Survey.workspace_id)
+                .where(Survey.id == read.survey_id)
+            )
+        ).one_or_none()
+        if row is None:
+            return PageKind.NOT_FOUND
+        survey, complaint, workspace = row
+        if survey.expires_at is None:
             return PageKind.NOT_FOUND
         if int(survey.expires_at.timestamp()) != int(read.expires_at.timestamp()):
             return PageKind.NOT_FOUND  # a link of an earlier sending, signed for another time
-        complaint = await session.get(Complaint, survey.complaint_id)
-        workspace = await session.get(Workspace, survey.workspace_id)
-        if complaint is None or workspace is None:
-            return PageKind.NOT_FOUND
         return _Found(survey, complaint, workspace)
 
     def _state(self, found: _Found) -> PageKind:

@@ -21,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 from adapters.slack.app import build_app, web_app
 from adapters.slack.deliver import SlackDeliverer
 from adapters.slack.outbound import ChannelPacer
+from adapters.web import DUE_AT_ONCE
 from bot.app import CareBot
 from bot.clock import Clock
 from bot.settings import Settings
@@ -236,7 +237,10 @@ async def slack_app(
     # each event; its periodic ticks are the tests' to run (`slack_scheduler`).
     outbox = Runner(Engine(db, config, clock, {"slack": SlackDeliverer(bot, config, db, pacer)}))
     bot.wake = outbox.wake
-    server = TestServer(web_app(app, db, 0), host="127.0.0.1")
+    application = web_app(
+        app, db, 0, settings=config, clock=clock, wake=lambda: outbox.wake(DUE_AT_ONCE)
+    )
+    server = TestServer(application, host="127.0.0.1")
     await server.start_server()
     try:
         async with ClientSession() as session:
