@@ -286,8 +286,9 @@ async def opt_out(session: AsyncSession, survey: Survey, now: datetime) -> None:
     if complaint is None:
         return
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    added = False
     for contact in contacts(complaint):
-        await session.execute(
+        inserted = await session.scalar(
             insert(SurveyOptOut)
             .values(
                 workspace_id=survey.workspace_id,
@@ -295,7 +296,9 @@ async def opt_out(session: AsyncSession, survey: Survey, now: datetime) -> None:
                 at=now,
             )
             .on_conflict_do_nothing(index_elements=["workspace_id", "contact_hash"])
+            .returning(SurveyOptOut.id)
         )
+        added = added or inserted is not None
     await session.execute(
         update(Job)
         .where(
@@ -305,4 +308,5 @@ async def opt_out(session: AsyncSession, survey: Survey, now: datetime) -> None:
         )
         .values(state="cancelled")
     )
-    audit(session, survey, "survey_opt_out", now)
+    if added:  # a second press (or the mail app's one-click after it) changes nothing
+        audit(session, survey, "survey_opt_out", now)

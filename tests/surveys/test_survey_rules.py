@@ -13,7 +13,7 @@ from bot.context import Actor
 from bot.settings import Settings
 from bot.surveys.page import PageKind, SurveyDesk
 from storage.db import Database
-from storage.models import SurveyOptOut
+from storage.models import AuditEvent, SurveyOptOut
 from tests.factories import log_complaint, texts
 from tests.jobs import prepare
 from tests.surveys.flows import RESOLVE, send_survey, survey_of, surveyed
@@ -39,6 +39,13 @@ async def test_unsubscribing_records_the_contact_and_no_survey_goes_to_it_again(
         assert list(await session.scalars(select(SurveyOptOut))) == []  # a GET records nothing
     assert (await desk.unsubscribe(token)).kind is PageKind.UNSUBSCRIBED
     assert (await desk.unsubscribe(token)).kind is PageKind.UNSUBSCRIBED  # twice: the same
+    async with db.session() as session:
+        audited = list(
+            await session.scalars(
+                select(AuditEvent.id).where(AuditEvent.action == "survey_opt_out")
+            )
+        )
+    assert len(audited) == 1
     async with db.session() as session:
         stored = list(await session.scalars(select(SurveyOptOut.contact_hash)))
     assert len(stored) == 1 and "98765" not in stored[0]  # a keyed hash, not the number

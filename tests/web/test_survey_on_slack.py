@@ -55,7 +55,7 @@ async def test_a_low_answer_on_the_page_reaches_the_agent_on_slack_at_once(
         (told,) = dms(slack, "send this link to the customer")
         token = TOKEN.findall(told)[0]
 
-        page = await side.session.get(f"{side.base}/s/{token}")  # unsigned: a customer's
+        page = await side.session.get(f"{side.base}/s/{token}?lang=en")  # unsigned
         assert page.status == 200 and "How did we do?" in await page.text()
         answer = await side.session.post(
             f"{side.base}/s/{token}", data={"token": token, "score": "1", "better": "Too slow"}
