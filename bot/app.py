@@ -42,7 +42,7 @@ from bot.context import Actor, Context
 from bot.errors import InvalidForm, UserError
 from bot.i18n import N_, Translator, resolve_locale
 from bot.logs import stack
-from bot.members import workspace_and_member, workspace_for
+from bot.members import find_workspace_and_member, workspace_and_member, workspace_for
 from bot.metrics import ERROR, METRICS, OK, REFUSED, Metrics
 from bot.router import router
 from bot.settings import Settings
@@ -203,6 +203,20 @@ class CareBot:
                     set_={"channel": channel, "message_id": message_id, "at": self.clock.now()},
                 )
             )
+
+    async def translator(self, actor: Actor) -> Translator:
+        """The language and time zone `actor`'s next reply speaks: an adapter's own words
+        (a terminal's prompts) follow it, /language included."""
+        # Read only: a person the bot has not heard from yet is not registered by looking.
+        async with self.db.transaction() as session:
+            workspace, member = await find_workspace_and_member(session, actor)
+            locale = resolve_locale(
+                member.locale if member else None,
+                actor.locale,
+                workspace.locale if workspace else self.settings.default_locale,
+            )
+            zone = workspace.timezone if workspace else self.settings.default_timezone
+        return Translator(locale, zone)
 
     async def context(self, session: AsyncSession, actor: Actor) -> Context:
         workspace, member = await workspace_and_member(session, actor, self.settings, self.clock)

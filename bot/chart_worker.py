@@ -20,13 +20,14 @@ def _radar(args: dict[str, Any]) -> bytes:
 
 
 def _trend(args: dict[str, Any]) -> bytes:
-    return trend([date.fromisoformat(day) for day in args["days"]], args["totals"])
+    days = [date.fromisoformat(day) for day in args["days"]]
+    return trend(days, args["totals"], args.get("labels"))
 
 
 def _bars(args: dict[str, Any]) -> bytes:
     pairs = [(str(label), float(value)) for label, value in args["counts"]]
     costs = [(str(label), float(value)) for label, value in args["costs"]]
-    return bars(pairs, costs)
+    return bars(pairs, costs, args.get("figures"))
 
 
 KINDS: dict[str, Callable[[dict[str, Any]], bytes]] = {

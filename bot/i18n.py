@@ -8,6 +8,8 @@ step), then cached per locale. Message ids are the English sentences; placeholde
 from __future__ import annotations
 
 import io
+from copy import copy
+from datetime import date as Day
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -18,13 +20,14 @@ from babel import Locale
 from babel.dates import (
     format_date,
     format_datetime,
+    format_skeleton,
     get_date_format,
     get_datetime_format,
     get_time_format,
 )
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import NumberPattern, format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 DOMAIN = "carebot"
@@ -89,6 +92,26 @@ def _datetime_pattern(locale: str) -> tuple[Locale, str]:
     return parsed, pattern
 
 
+@cache
+def _number_pattern(locale: str, kind: str, decimals: int | None) -> NumberPattern:
+    """The locale's own pattern for numbers, money or percentages, all with the grouping of
+    its plain numbers: Hindi, Bengali and Marathi group by lakhs (12,34,567 and ₹1,25,000.50)
+    everywhere, never Western grouping next to Indian. `decimals`: at most that many decimals,
+    none shown when they are zeros; None keeps the pattern's own (money: the currency's)."""
+    parsed = Locale.parse(locale)
+    grouping = parsed.decimal_formats[None].grouping
+    source = {
+        "decimal": parsed.decimal_formats[None],
+        "currency": parsed.currency_formats["standard"],
+        "percent": parsed.percent_formats[None],
+    }[kind]
+    pattern: NumberPattern = copy(source)
+    pattern.grouping = grouping
+    if decimals is not None:
+        pattern.frac_prec = (0, decimals)
+    return pattern
+
+
 class Translator:
     """Translation and formatting for one person's locale and time zone."""
 
@@ -117,10 +140,35 @@ class Translator:
             format_date(value.astimezone(self.timezone), "medium", locale=self._babel_locale)
         )
 
+    def month(self, value: Day) -> str:
+        """A calendar month by its name in the person's language: "January 2027", "जनवरी 2027"."""
+        return str(format_skeleton("yMMMM", value, locale=self._babel_locale))
+
+    def short_date(self, value: Day) -> str:
+        """A day in digits and the locale's order ("1/5/27", "5/1/27"): for charts, whose
+        fonts draw digits in every language but not every script."""
+        return str(format_date(value, "short", locale=self._babel_locale))
+
+    def short_month(self, value: Day) -> str:
+        """A calendar month in digits, the locale's order ("1/2027"): for charts, like
+        `short_date`."""
+        return str(format_skeleton("yM", value, locale=self._babel_locale))
+
+    # Numbers use Latin digits in every language (Babel's default numbering system), grouped
+    # the locale's way: one consistent choice per language for numbers, money and percentages.
+
     def number(self, value: Decimal | float | int, decimals: int = 2) -> str:
-        """Up to `decimals` decimals, none shown when they are zeros: 4, 3.75, 3.67."""
-        pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
+        """Up to `decimals` decimals, none shown when they are zeros: 4, 3.75, 3.67; grouped
+        the locale's way (1,234,567 in English, 12,34,567 in Hindi)."""
+        pattern = _number_pattern(self.locale, "decimal", decimals)
         return str(format_decimal(value, pattern, locale=self._babel_locale))
 
+    def percent(self, value: Decimal | float | int, decimals: int = 0) -> str:
+        """`value` per cent (0–100), in the locale's percent format: 46%, 12.5%."""
+        ratio = Decimal(str(value)) / 100
+        pattern = _number_pattern(self.locale, "percent", decimals)
+        return str(format_percent(ratio, pattern, locale=self._babel_locale))
+
     def money(self, amount: Decimal, currency: str) -> str:
-        return str(format_currency(amount, currency, locale=self.locale))
+        pattern = _number_pattern(self.locale, "currency", None)
+        return str(format_currency(amount, currency, pattern, locale=self._babel_locale))

@@ -76,6 +76,15 @@ async def workspace_and_member(
     return workspace, member
 
 
+async def find_workspace_and_member(
+    session: AsyncSession, actor: Actor
+) -> tuple[Workspace | None, Member | None]:
+    """Both if they exist, creating nothing: for looking, not for acting."""
+    params = {"platform": actor.platform, "workspace": actor.workspace_id, "user": actor.user_id}
+    row = (await session.execute(_WORKSPACE_AND_MEMBER, params)).first()
+    return (None, None) if row is None else (row[0], row[1])
+
+
 def apply_floor(member: Member, actor: Actor) -> None:
     """The platform's role is a floor: it raises the stored role, never lowers it (an admin's
     /carebot role stands), and is kept so a change below it can be refused."""

@@ -194,7 +194,7 @@ async def test_a_second_assessment_shows_the_change_and_history_the_trend(
     assert "1. Customer-focused culture: 4 (+1)" in shown
     assert "2. Products and sales materials: 3 (±0)" in shown
     assert "Total before: 21 on Nov 2, 2026 (+1)." in shown
-    assert "this result in blue (2026-12-12), the one before in grey (2026-11-02)" in shown
+    assert "this result in blue (Dec 12, 2026), the one before in grey (Nov 2, 2026)" in shown
 
     history = await carebot.command(meera, "assessment", "history")
     lines = texts(history)
@@ -220,7 +220,7 @@ async def test_the_team_view_aggregates_and_names_people_only_for_admins(
     assert "Respondents: 2" in manager_view
     assert "Average total: 24.25 · Adequate" in manager_view  # (35 + 13.5) / 2
     assert "Asset: 1" in manager_view and "At risk: 1" in manager_view
-    assert "2026-11: 24.25" in manager_view
+    assert "November 2026: 24.25" in manager_view  # the month by its name, not 2026-11
     assert "Bob" not in manager_view  # individual results only for admins
     assert (
         manager_view.split("Weakest sections team-wide")[1]
@@ -236,3 +236,7 @@ async def test_the_team_view_aggregates_and_names_people_only_for_admins(
     bob_run = button(admin, "Answers of Bob")
     refused = await carebot.action(meera, bob_run.action, bob_run.value)
     assert "Only the respondent and admins" in texts(refused)
+
+    await carebot.command(meera, "language", "hi")
+    in_hindi = texts(await carebot.command(meera, "assessment", "team"))
+    assert "नवंबर 2026" in in_hindi and "2026-11" not in in_hindi and "November" not in in_hindi

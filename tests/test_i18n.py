@@ -59,5 +59,37 @@ def test_dates_and_money_follow_the_locale_and_time_zone() -> None:
     assert Translator("hi").money(Decimal("150000"), "INR") == "₹1,50,000.00"
 
 
+@pytest.mark.parametrize(
+    ("locale", "number", "money"),
+    [
+        ("en", "1,234,567", "₹125,000.50"),
+        ("tl", "1,234,567", "₹125,000.50"),
+        ("hi", "12,34,567", "₹1,25,000.50"),
+        ("mr", "12,34,567", "₹1,25,000.50"),  # CLDR's Marathi money groups the Western way
+        ("bn", "12,34,567", "1,25,000.50₹"),
+    ],
+)
+def test_numbers_money_and_percentages_group_digits_one_way_per_language(
+    locale: str, number: str, money: str
+) -> None:
+    """Latin digits everywhere; Indian languages group by lakhs in numbers and money alike."""
+    t = Translator(locale)
+    assert t.number(1234567) == number
+    assert t.money(Decimal("125000.50"), "INR") == money
+    assert t.number(Decimal("3.756")) == "3.76" and t.number(4) == "4"
+    assert t.number(Decimal("1234567.25"), 1).startswith(number)
+    assert t.percent(Decimal("45.6")) == "46%" and t.percent(Decimal("12.5"), 1) == "12.5%"
+    assert t.percent(1234567) == number + "%"  # grouped like numbers
+
+
+def test_months_are_named_and_charts_get_digits() -> None:
+    day = datetime(2027, 1, 5, tzinfo=UTC).date()
+    assert Translator("en").month(day) == "January 2027"
+    assert Translator("hi").month(day) == "जनवरी 2027"
+    assert Translator("bn").month(day) == "জানুয়ারি 2027"
+    assert Translator("hi").short_date(day) == "5/1/27"
+    assert Translator("en").short_month(day) == "1/2027"
+
+
 def test_unknown_locale_falls_back_to_english() -> None:
     assert Translator("xx")("Goodbye.") == "Goodbye."

@@ -225,3 +225,65 @@ def test_control_characters_never_reach_the_terminal() -> None:
     )
     assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown
     assert "Complaint �[31m#1" in shown and "  Line one\n  �]0;owned�" in shown
+
+
+# The shell's own lines, each in English: none may show once the person chose Marathi.
+SHELL_ENGLISH = (
+    "(required)",
+    "[Enter keeps:",
+    "Type /cancel to stop filling this form.",
+    "Form cancelled; nothing was saved.",
+    "The shell's clock says",
+    "[posted in the channel]",
+    "saved to",
+    "[for Asha]",
+    "[direct message]",
+    "You are now",
+    "Goodbye.",
+)
+
+
+async def test_the_shell_speaks_the_language_the_person_chooses(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    settings = settings.model_copy(update={"files_dir": str(tmp_path)})
+    lines = list(LOG_A_COMPLAINT)
+    lines[3] = "12ab"  # asked again with "[Enter keeps: 12ab]"
+    fixes = ["98765 43210"]
+    out = await shell_session(
+        db,
+        settings,
+        [
+            "/as Asha manager",
+            "/language mr",
+            *lines[1:],
+            *fixes,
+            "/complaint",  # a form left for a command: cancelled
+            "/clock +7d",  # the follow-up's reminder is printed "for Asha"
+            "/as Asha manager",  # herself again: still Marathi
+            "/assessment team",  # answered in a direct message
+            "/digest preview",  # its chart saved to the folder
+        ],
+    )
+    marathi = out.split("/language mr", 1)[1]
+    assert "तक्रार #1" in marathi  # the complaint was logged, in Marathi
+    assert "[Asha साठी]" in marathi and "top-issues-" in marathi  # the reminder, the chart
+    for english in SHELL_ENGLISH:
+        assert english not in marathi, english
+    assert "Goodbye." not in out  # the last words too
+
+    back = await shell_session(db, settings, ["/as Asha manager", "/language en", "/complaint"])
+    after = back.split("/language en", 1)[1]
+    assert "Customer name (required)" in after and "Type /cancel to stop filling" in after
+    assert after.rstrip().endswith("Goodbye.")
+
+
+async def test_the_first_words_follow_a_language_chosen_before(
+    db: Database, settings: Settings
+) -> None:
+    """A person who chose Marathi yesterday is greeted in Marathi today; a name merely typed
+    after /as is not registered by the shell looking up its language."""
+    await shell_session(db, settings, ["/language mr"])
+    out = await shell_session(db, settings, ["/as Nobody"])
+    assert "carebot shell." not in out.splitlines()[0]
+    assert "You are now Nobody." in out  # Nobody speaks the workspace's English

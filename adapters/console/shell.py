@@ -69,7 +69,7 @@ class Shell:
         self.actor = Actor(PLATFORM, WORKSPACE, name.lower(), name, channel_id=CONVERSATION)
         self.buttons: list[Button] = []
         # Due work (reminders, checks, digests) is printed here, as the clock reaches it.
-        self.printer = ConsoleDeliverer(self.say, self.files_dir, self.words)
+        self.printer = ConsoleDeliverer(self.say, self.files_dir, lambda _: self.words)
         self.engine = Engine(bot.db, settings, clock, {PLATFORM: self})
         self._fresh_tick = False
         # A line and a tick woken by the survey page take turns; the page's wake-up prints
@@ -95,7 +95,14 @@ class Shell:
 
     # --- the loop ---------------------------------------------------------------------------
 
+    async def listen(self) -> None:
+        """The shell's own words in the acting person's language (their /language, else the
+        workspace's): asked again after every event, since an event can change it."""
+        self.t = await self.bot.translator(self.actor)
+        self.words = ShellWords(self.t)
+
     async def run(self) -> int:
+        await self.listen()
         self.say(self.words.banner())
         try:
             while True:
@@ -148,23 +155,27 @@ class Shell:
                 self.say(self.words.no_such_button())
                 return True
             button = self.buttons[index]
-            await self.show(await self.bot.action(self.actor, button.action, button.value))
+            reply = await self.bot.action(self.actor, button.action, button.value)
+            await self.listen()
+            await self.show(reply)
             return True
         name, _, text = line.lstrip("/").partition(" ")
         name = name.lower()
         if name in ("quit", "exit"):
             return False
         if name == "as":
-            self.switch_user(text)
+            await self.switch_user(text)
         elif name == "clock":
             self.move_clock(text)
         else:
-            await self.show(await self.bot.command(self.actor, name, text))
+            reply = await self.bot.command(self.actor, name, text)
+            await self.listen()  # /language answers in the new language; so do the notes
+            await self.show(reply)
             if name == "help":
                 self.say(self.words.shell_help())
         return True
 
-    def switch_user(self, text: str) -> None:
+    async def switch_user(self, text: str) -> None:
         parts = text.split()
         role: Role | None = None
         if parts and parts[-1].lower() in {r.value for r in Role}:
@@ -176,6 +187,7 @@ class Shell:
         self.actor = Actor(
             PLATFORM, WORKSPACE, name.lower(), name, channel_id=CONVERSATION, platform_role=role
         )
+        await self.listen()  # told in the language of the person now at the keyboard
         self.say(self.words.now_acting_as(name, role))
 
     def move_clock(self, text: str) -> None:

@@ -69,8 +69,11 @@ def radar(
     return _png(figure)
 
 
-def trend(days: Sequence[date], totals: Sequence[Fraction]) -> bytes:
-    """Totals over time on the 7–35 scale, over the three bands' colours."""
+def trend(
+    days: Sequence[date], totals: Sequence[Fraction], labels: Sequence[str] | None = None
+) -> bytes:
+    """Totals over time on the 7–35 scale, over the three bands' colours. `labels` name the
+    days on the axis in the reader's locale (digits only); else matplotlib's own dates."""
     figure, axes = _figure((6.0, 3.5))
     for low, high, colour in BANDS:
         axes.axhspan(low, high, color=colour, zorder=0)  # type: ignore[attr-defined]
@@ -80,5 +83,7 @@ def trend(days: Sequence[date], totals: Sequence[Fraction]) -> bytes:
     axes.set_ylim(7, 35)  # type: ignore[attr-defined]
     axes.set_yticks([7, 14, 21, 28, 35])  # type: ignore[attr-defined]
     axes.grid(axis="y", alpha=0.3)  # type: ignore[attr-defined]
+    if labels is not None:
+        axes.set_xticks(list(days), list(labels))  # type: ignore[attr-defined]
     figure.autofmt_xdate()
     return _png(figure)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date
 from fractions import Fraction
 
 from bot.assessment import scoring
@@ -88,10 +89,10 @@ def paused(ctx: Context, run: Assessment) -> Message:
     )
 
 
-def _dates(ctx: Context, current: Result, previous: Result | None) -> list[str]:
-    days = [current.completed_at.astimezone(ctx.zone).date().isoformat()]
+def _dates(ctx: Context, current: Result, previous: Result | None) -> list[date]:
+    days = [current.completed_at.astimezone(ctx.zone).date()]
     if previous is not None:
-        days.append(previous.completed_at.astimezone(ctx.zone).date().isoformat())
+        days.append(previous.completed_at.astimezone(ctx.zone).date())
     return days
 
 
@@ -133,27 +134,28 @@ def result(ctx: Context, current: Result, previous: Result | None) -> Message:
         )
     )
     days = _dates(ctx, current, previous)
+    this, *before = [t.date(r.completed_at) for r in (current, previous) if r is not None]
     legend = (
-        t("Chart: the seven sections by number; this result in blue ({this}).").format(this=days[0])
+        t("Chart: the seven sections by number; this result in blue ({this}).").format(this=this)
         if previous is None
         else t(
             "Chart: the seven sections by number; this result in blue ({this}), "
             "the one before in grey ({before})."
-        ).format(this=days[0], before=days[1])
+        ).format(this=this, before=before[0])
     )
     sections.append(Section(body=legend))
     chart = Chart.of(
         "radar",
         current=[float(current.scores[s.number]) for s in SECTIONS],
         previous=[float(previous.scores[s.number]) for s in SECTIONS] if previous else None,
-        labels=list(days),
+        labels=[t.short_date(day) for day in days],  # digits: the chart's font has no scripts
     )
     return Message(
         text=headline,
         sections=tuple(sections),
         buttons=(Button(t("History"), f"{PREFIX}.history", ""),),
         ref=ref(current.run),
-        files=(chart_file(f"assessment-{days[0]}.png", t("Your assessment"), chart),),
+        files=(chart_file(f"assessment-{days[0].isoformat()}.png", t("Your assessment"), chart),),
     )
 
 
@@ -174,6 +176,7 @@ def history(ctx: Context, results: list[Result]) -> Message:
     chart = Chart.of(
         "trend",
         days=[r.completed_at.astimezone(ctx.zone).date().isoformat() for r in results],
+        labels=[t.short_date(r.completed_at.astimezone(ctx.zone).date()) for r in results],
         totals=[float(r.total) for r in results],
     )
     return Message(
@@ -232,19 +235,19 @@ def team(ctx: Context, results: list[Result], show_people: bool) -> Message:
     bands = Counter(r.band for r in people)
     section_means = {s.number: scoring.mean(r.scores[s.number] for r in people) for s in SECTIONS}
     weak = scoring.weakest(section_means)
-    by_month: dict[str, list[Fraction]] = defaultdict(list)
+    by_month: dict[date, list[Fraction]] = defaultdict(list)
     for r in results:
-        by_month[r.completed_at.astimezone(ctx.zone).strftime("%Y-%m")].append(r.total)
+        by_month[r.completed_at.astimezone(ctx.zone).date().replace(day=1)].append(r.total)
     months = sorted(by_month)[-12:]
     sections = [
         Section(
             fields=(
-                (t("Respondents"), str(len(people))),
+                (t("Respondents"), t.number(len(people), 0)),
                 (
                     t("Average total"),
                     total_text(ctx, average) + " · " + band_text(ctx, scoring.band(average)),
                 ),
-                *((band_text(ctx, b), str(bands.get(b, 0))) for b in Band),
+                *((band_text(ctx, b), t.number(bands.get(b, 0), 0)) for b in Band),
             )
         ),
         Section(
@@ -258,7 +261,10 @@ def team(ctx: Context, results: list[Result], show_people: bool) -> Message:
         Section(
             title=t("Average total by month"),
             body="\n".join(
-                f"{month}: {total_text(ctx, scoring.mean(by_month[month]))}" for month in months
+                t("{month}: {total}").format(
+                    month=t.month(month), total=total_text(ctx, scoring.mean(by_month[month]))
+                )
+                for month in months
             ),
         ),
     ]
@@ -287,7 +293,8 @@ def team(ctx: Context, results: list[Result], show_people: bool) -> Message:
         )
     chart = Chart.of(
         "trend",
-        days=[m + "-01" for m in months],
+        days=[m.isoformat() for m in months],
+        labels=[t.short_month(m) for m in months],
         totals=[float(scoring.mean(by_month[m])) for m in months],
     )
     return Message(

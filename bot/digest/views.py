@@ -69,7 +69,13 @@ def _issues(digest: Digest, t: Translator, currency: str) -> tuple[Section, Atta
     chart = chart_file(
         f"top-issues-{digest.week.label}.png",
         t("Top issues"),
-        Chart.of("bars", counts=counts, costs=costs),
+        Chart.of(
+            "bars",
+            counts=counts,
+            costs=costs,
+            # Each bar's figure grouped the reader's way, like the lines above (digits only).
+            figures=[[t.number(v, 2) for _, v in series] for series in (counts, costs)],
+        ),
     )
     return Section(title=title, body="\n".join(lines)), chart
 
@@ -85,7 +91,7 @@ def _team(digest: Digest, t: Translator) -> str:
 
 
 def _percent(part: int, whole: int, t: Translator) -> str:
-    return t("{value}%").format(value=t.number(Decimal(part) * 100 / whole, 0))
+    return t.percent(Decimal(part) * 100 / whole, 0)
 
 
 def _surveys(surveys: SurveyWeek, t: Translator) -> tuple[Section, ...]:

@@ -29,7 +29,7 @@ def value_text(unit: Unit, value: Decimal | None, t: Translator) -> str:
     if value is None:
         return t(NO_DATA)
     if unit is Unit.PERCENT:
-        return t("{value}%").format(value=t.number(value, 1))
+        return t.percent(value, 1)
     if unit is Unit.HOURS:
         return t("{value} h").format(value=t.number(value, 1))
     if unit is Unit.COUNT:

@@ -21,7 +21,7 @@ def window(ctx: Context) -> Window:
 
 
 def _pct(ctx: Context, value: Decimal | None) -> str:
-    return ctx.t("no data") if value is None else f"{ctx.t.number(value, 0)}%"
+    return ctx.t("no data") if value is None else ctx.t.percent(value, 0)
 
 
 async def lines(ctx: Context, kinds: tuple[str, ...]) -> list[str]:
