@@ -55,8 +55,8 @@ async def lines(ctx: Context, kinds: tuple[str, ...]) -> list[str]:
             )
     if found:
         last = t.ngettext(
-            "From the complaint log, the last {days} day:",
-            "From the complaint log, the last {days} days:",
+            "From the complaint log, last {days} day:",
+            "From the complaint log, last {days} days:",
             DAYS,
         )
         found.insert(0, last.format(days=t.number(DAYS, 0)))
