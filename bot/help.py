@@ -117,7 +117,8 @@ class ShellWords:
         return self.t("direct message")
 
     def file_saved(self, title: str, path: str) -> str:
-        return self.t("{title} saved to {path}").format(title=title, path=path)
+        # The title stands alone after the colon: no language's grammar bends around it.
+        return self.t("Saved to {path}: {title}").format(title=title, path=path)
 
     def bye(self) -> str:
         return self.t("Goodbye.")

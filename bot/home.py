@@ -59,12 +59,17 @@ async def home(ctx: Context) -> Message:
             )
         given_up = await given_up_jobs(ctx)
         if given_up:
-            line = t("{job} · given up after {attempts} attempts · {error}")
             sections.append(
                 Section(
                     title=t("Work given up"),
                     body="\n".join(
-                        line.format(job=j.key, attempts=j.attempts, error=j.last_error or "—")
+                        t.ngettext(
+                            "{job} · given up after {attempts} attempt · {error}",
+                            "{job} · given up after {attempts} attempts · {error}",
+                            j.attempts,
+                        ).format(
+                            job=j.key, attempts=t.number(j.attempts, 0), error=j.last_error or "—"
+                        )
                         for j in given_up
                     ),
                 )

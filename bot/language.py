@@ -28,7 +28,9 @@ def _current(ctx: Context) -> Reply:
     own = ctx.member.locale
     return Reply.say(
         Message(
-            text=t("carebot speaks {language} to you.").format(language=NAMES[t.locale]),
+            text=t("carebot uses this language with you: {language}").format(
+                language=NAMES[t.locale]
+            ),
             sections=(
                 Section(
                     body="\n".join(
@@ -63,7 +65,9 @@ async def language_command(ctx: Context, text: str) -> Reply:
         ctx.workspace.locale = _code(words[1])
         t = Translator(ctx.workspace.locale, ctx.workspace.timezone)
         return Reply.text(
-            t("Channel posts will be in {language}.").format(language=NAMES[ctx.workspace.locale])
+            t("From now on, channel posts use this language: {language}").format(
+                language=NAMES[ctx.workspace.locale]
+            )
         )
     if words[0].lower() == "auto":
         ctx.member.locale = None
@@ -71,5 +75,7 @@ async def language_command(ctx: Context, text: str) -> Reply:
     ctx.member.locale = _code(words[0])
     t = Translator(ctx.member.locale, ctx.workspace.timezone)  # answered in the new language
     return Reply.text(
-        t("carebot will speak {language} to you.").format(language=NAMES[ctx.member.locale])
+        t("From now on, carebot uses this language with you: {language}").format(
+            language=NAMES[ctx.member.locale]
+        )
     )

@@ -93,9 +93,12 @@ def count_line(page: Page[T], t: Translator) -> str:
     """ "Showing 1–25 of 5,000." and, when there is more, how to see it."""
     if not page.items:
         if page.total:
-            return t("Page {number} is past the end: there are {pages} pages.").format(
-                number=t.number(page.number, 0), pages=t.number(page.pages, 0)
+            text = t.ngettext(
+                "Page {number} is past the end: there is {pages} page.",
+                "Page {number} is past the end: there are {pages} pages.",
+                page.pages,
             )
+            return text.format(number=t.number(page.number, 0), pages=t.number(page.pages, 0))
         return ""
     return t("Showing {first}–{last} of {total}.").format(
         first=t.number(page.first, 0), last=t.number(page.last, 0), total=t.number(page.total, 0)

@@ -39,7 +39,7 @@ async def test_the_assessment_in_the_shell_survives_a_restart(
     assert "3 of 25 · section 1 of 7" in out
     # Section 1 = (5+3+4+4)/4 = 4; every other section 4: 28, an asset.
     assert "[direct message] ── Your result: 28 of 35 · Asset" in out
-    saved = re.findall(r"saved to (\S+\.png)", out)
+    saved = re.findall(r"Saved to (\S+\.png):", out)
     assert len(saved) == 2  # the result's radar chart and the history's trend chart
     for path in saved:
         assert is_png_under(Path(path), tmp_path)

@@ -53,7 +53,9 @@ async def test_language_choice_then_app_language_then_workspace(carebot: CareBot
     )
 
     chose = await carebot.command(bob, "language", "bn")
-    assert texts(chose) == bn("carebot will speak {language} to you.").format(language="বাংলা")
+    assert texts(chose) == bn(
+        "From now on, carebot uses this language with you: {language}"
+    ).format(language="বাংলা")
     assert texts(await carebot.command(bob, "complaint", "help")).startswith(
         bn("The complaint log")
     )

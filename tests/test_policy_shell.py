@@ -29,6 +29,6 @@ async def test_write_a_section_and_save_the_document(
     assert "Customer service policy: 0 of 10 sections final" in out
     assert "Maximum waiting times and who answers" in out
     assert "Saved as version 1 of “Speed”." in out
-    (path,) = re.findall(r"saved to (\S+\.md)", out)
+    (path,) = re.findall(r"Saved to (\S+\.md):", out)
     assert "Calls answered within three rings" in read(path)
     assert "Traceback" not in out + result.stderr

@@ -141,7 +141,7 @@ async def test_erasing_keeps_every_figure_and_no_trace_of_the_customer(
     (button,) = asked.posts[0].message.buttons
     assert (await complaints(db))[0].customer_name == "Ravi Kumar"  # nothing before the press
     done = await carebot.action(asha, button.action, button.value)
-    assert texts(done) == "The customer's personal data is erased. Complaints: 2."
+    assert texts(done) == "The customer's personal data is erased from 2 complaints."
     again = await carebot.action(asha, button.action, button.value)
     assert texts(again) == "This customer's personal data is erased already."
 

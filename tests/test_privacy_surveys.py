@@ -158,7 +158,7 @@ async def test_erasing_by_email_removes_their_words_and_keeps_the_scores(
     assert button.value == "e:1"  # the complaint's number, never the address
     assert (await saved(db))[0].customer_email == EMAIL  # nothing before the press
     done = await carebot.action(asha, button.action, button.value)
-    assert texts(done) == "The customer's personal data is erased. Complaints: 2."
+    assert texts(done) == "The customer's personal data is erased from 2 complaints."
 
     first, second, third = await saved(db)
     for erased in (first, third):

@@ -42,7 +42,11 @@ def reasons(t: Translator, complaint: Complaint, ctx_now: datetime, workspace: A
     if hours is not None and complaint.resolved_at is None:
         open_for = (ctx_now - complaint.received_at).total_seconds() / 3600
         if open_for >= hours:
-            found.append(t("open for more than {hours} hours").format(hours=hours))
+            found.append(
+                t.ngettext(
+                    "open for more than {hours} hour", "open for more than {hours} hours", hours
+                ).format(hours=t.number(hours, 0))
+            )
     return found
 
 
@@ -140,7 +144,9 @@ async def escalation_command(ctx: Context, rest: str) -> Reply:
     if what in ("hours", "amount"):
         await _plan_open_complaints(ctx)
     hours = (
-        t("after {hours} hours open").format(hours=workspace.escalate_after_hours)
+        t.ngettext(
+            "after {hours} hour open", "after {hours} hours open", workspace.escalate_after_hours
+        ).format(hours=t.number(workspace.escalate_after_hours, 0))
         if workspace.escalate_after_hours
         else t("not by time")
     )

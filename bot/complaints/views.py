@@ -9,6 +9,7 @@ from bot.categories import category_label
 from bot.complaints import service
 from bot.complaints.service import CHECKLIST, RESOLVED
 from bot.context import Context
+from bot.events import event_label
 from bot.i18n import N_, Translator
 from bot.language import NAMES
 from bot.paging import Page, count_line, next_button, next_hint, paged, sections
@@ -259,24 +260,6 @@ def follow_up_lines(follow_ups: Sequence[FollowUp], t: Translator) -> str:
             state = t("scheduled")
         lines.append(f"• {t.datetime(f.due_at)} · {state}" + (f" · {f.note}" if f.note else ""))
     return "\n".join(lines)
-
-
-_EVENTS = {
-    "created": N_("logged"),
-    "step_added": N_("added a step"),
-    "assigned": N_("assigned"),
-    "follow_up_scheduled": N_("scheduled a follow-up"),
-    "follow_up_done": N_("completed a follow-up"),
-    "resolved": N_("resolved"),
-    "reopened": N_("reopened"),
-    "checklist": N_("updated the checklist"),
-    "viewed_personal_data": N_("viewed the customer's details"),
-}
-
-
-def event_label(action: str, t: Translator) -> str:
-    label = _EVENTS.get(action)
-    return t(label) if label else action
 
 
 def line(complaint: Complaint, t: Translator) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.categories import category_label
-from bot.goals.metrics import METRICS, Unit
+from bot.goals.metrics import METRICS, Param, Unit
 from bot.goals.periods import MONTH, WEEK, Window, midnight
 from bot.goals.service import Status
 from bot.i18n import N_, Translator
@@ -22,6 +22,15 @@ NO_DATA = N_("no data")
 def metric_label(metric: str, param: str | None, t: Translator) -> str:
     if metric == "complaints_count" and param:
         return t("Complaints received: {param}").format(param=category_label(param, t))
+    if METRICS[metric].param is Param.HOURS:
+        # A count of hours takes its plural form; the form's placeholder "N" reads as plural.
+        hours = int(param) if param and param.isdigit() else 2
+        shown = t.number(hours, 0) if param and param.isdigit() else param or ""
+        return t.ngettext(
+            "Complaints resolved within {param} hour",
+            "Complaints resolved within {param} hours",
+            hours,
+        ).format(param=shown)
     return t(METRICS[metric].label).format(param=param or "")
 
 

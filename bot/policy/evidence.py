@@ -54,5 +54,10 @@ async def lines(ctx: Context, kinds: tuple[str, ...]) -> list[str]:
                 )
             )
     if found:
-        found.insert(0, t("From the complaint log, last {days} days:").format(days=DAYS))
+        last = t.ngettext(
+            "From the complaint log, last {days} day:",
+            "From the complaint log, last {days} days:",
+            DAYS,
+        )
+        found.insert(0, last.format(days=t.number(DAYS, 0)))
     return found

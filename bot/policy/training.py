@@ -38,7 +38,9 @@ def parse(
             errors[field] = ctx.t("Give one date and time for the kick-off meeting.")
             continue
         if len(lines) > SESSIONS_MAX:
-            errors[field] = ctx.t("At most {count} sessions.").format(count=SESSIONS_MAX)
+            errors[field] = ctx.t.ngettext(
+                "At most {count} session.", "At most {count} sessions.", SESSIONS_MAX
+            ).format(count=ctx.t.number(SESSIONS_MAX, 0))
             continue
         for line in lines:
             try:

@@ -57,7 +57,9 @@ async def _export(ctx: Context, customer: Customer, found: list[Complaint]) -> R
     )
     return Reply.say(
         Message(
-            text=t("Complaints exported: {count}.").format(count=len(found)),
+            text=t.ngettext(
+                "{count} complaint exported.", "{count} complaints exported.", len(found)
+            ).format(count=t.number(len(found), 0)),
             sections=(
                 Section(body=t("The file holds the customer's personal data: keep it safe.")),
             ),
@@ -117,5 +119,9 @@ async def erase_action(ctx: Context, _action: str, value: str) -> Reply:
         found,
         matched_by=customer.matched_by,
     )
-    note = ctx.t("The customer's personal data is erased. Complaints: {count}.")
-    return Reply.text(note.format(count=count))
+    note = ctx.t.ngettext(
+        "The customer's personal data is erased from {count} complaint.",
+        "The customer's personal data is erased from {count} complaints.",
+        count,
+    )
+    return Reply.text(note.format(count=ctx.t.number(count, 0)))

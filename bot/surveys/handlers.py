@@ -65,7 +65,9 @@ def settings_message(ctx: Context) -> Message:
                 fields=(
                     (
                         t("After a complaint is resolved"),
-                        t("a survey {hours} hours later").format(hours=delay)
+                        t.ngettext(
+                            "a survey {hours} hour later", "a survey {hours} hours later", delay
+                        ).format(hours=t.number(delay, 0))
                         if delay is not None
                         else t("no survey"),
                     ),

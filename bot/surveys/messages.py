@@ -40,10 +40,13 @@ def link_message(
         lines.append(t("carebot is also emailing it to the customer."))
     if survey.kind != RESOLUTION:
         lines.append(
-            t(
+            t.ngettext(
+                "If the customer has not answered within {days} day, you will be asked to "
+                "call them.",
                 "If the customer has not answered within {days} days, you will be asked to "
-                "call them."
-            ).format(days=wait_days)
+                "call them.",
+                wait_days,
+            ).format(days=t.number(wait_days, 0))
         )
     return Message(
         text=headline.format(number=number),

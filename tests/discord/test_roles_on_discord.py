@@ -57,6 +57,6 @@ async def test_an_export_as_a_private_file_and_an_erasure_after_a_button(
     (question,) = ephemeral(asked)
     assert labels(question) == ["Erase"]
     pressed = await world.asha.click(question, label="Erase")
-    assert "Complaints: 1." in shown(ephemeral(pressed)[-1])
+    assert "erased from 1 complaint." in shown(ephemeral(pressed)[-1])
     async with db.session() as session:
         assert (await session.scalars(select(Complaint.customer_name))).one() == "erased"

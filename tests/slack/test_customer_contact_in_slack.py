@@ -99,6 +99,6 @@ async def test_a_customer_is_exported_and_erased_by_email(
     asked = await responded(user_side, count + 1)
     await user_side.press(buttons(asked)["Erase"])
     done = await responded(user_side, count + 2)
-    assert done["text"] == "The customer's personal data is erased. Complaints: 1."
+    assert done["text"] == "The customer's personal data is erased from 1 complaint."
     (row,) = await complaints(db)
     assert (row.customer_name, row.customer_email) == ("erased", None)

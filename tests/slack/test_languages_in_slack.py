@@ -43,9 +43,9 @@ async def test_a_manager_takes_the_whole_assessment_in_the_language_they_chose(
     await slack.wait_for("response")
     t = Translator(locale, "UTC")
 
-    assert slack.responses[-1]["text"] == t("carebot will speak {language} to you.").format(
-        language=NAMES[locale]
-    )
+    assert slack.responses[-1]["text"] == t(
+        "From now on, carebot uses this language with you: {language}"
+    ).format(language=NAMES[locale])
     manager = Manager(user_side, await start(user_side))
     assert t("Customer-focused culture") in shown(manager.message)
     for _ in range(25):

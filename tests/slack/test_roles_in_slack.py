@@ -67,7 +67,7 @@ async def test_a_customers_export_goes_to_the_dm_and_erasing_asks_first(
     assert "Erase this customer's personal data?" in shown(asked)
     await user_side.press(buttons(asked)["Erase"])
     done = await responded(user_side, count + 2)
-    assert done["text"] == "The customer's personal data is erased. Complaints: 1."
+    assert done["text"] == "The customer's personal data is erased from 1 complaint."
     async with db.session() as session:
         row = (await session.scalars(select(Complaint))).one()
     assert (row.customer_name, row.customer_phone, row.customer_address) == ("erased", None, None)
