@@ -4,14 +4,13 @@ workspace speaks `qps`, holds no word that skipped translation."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
 from bot.app import CareBot
 from bot.clock import ManualClock
-from bot.context import Actor
 from bot.settings import Settings
 from bot.surveys.page import SurveyDesk, SurveyPage
 from storage.db import Database
