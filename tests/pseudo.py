@@ -23,6 +23,7 @@ from babel.support import NullTranslations, Translations
 
 import bot.i18n
 from bot.language import NAMES
+from bot.settings import Settings
 
 QPS = "qps"
 OPEN, CLOSE = "⟦", "⟧"
@@ -125,3 +126,14 @@ def leaks(text: str, typed: Iterable[str] = (), names: Iterable[str] = ()) -> li
         for line, left in zip(text.split("\n"), rest.split("\n"), strict=True)
         if re.search(r"[^\W\d_]", left)
     ]
+
+
+def qps_settings(database_url: str, **more: Any) -> Settings:
+    """Settings whose workspaces speak the pseudo-locale (the fixture must be active)."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        default_phone_region="IN",
+        default_locale=QPS,
+        **more,
+    )
