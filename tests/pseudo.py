@@ -31,8 +31,9 @@ _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "àƀçđéƒğĥîĵķļɱñöƥʠŕşţüṽŵẋýžÀƁÇĐÉƑĞĤÎĴĶĻṀÑÖƤɊŔŞŢÜṼŴẊÝŽ",
 )
-# `{placeholder}` fields stay as they are; str.format fills them after translation.
-_FIELD = re.compile(r"(\{[^{}]*\})")
+# `{placeholder}` fields stay as they are (str.format fills them after translation), and so do
+# command words, which translators keep: /complaint, /help.
+_FIELD = re.compile(r"(\{[^{}]*\}|(?<![\w/])/[a-z][\w-]*)")
 
 
 def pseudo(text: str) -> str:
@@ -130,10 +131,5 @@ def leaks(text: str, typed: Iterable[str] = (), names: Iterable[str] = ()) -> li
 
 def qps_settings(database_url: str, **more: Any) -> Settings:
     """Settings whose workspaces speak the pseudo-locale (the fixture must be active)."""
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=database_url,
-        default_phone_region="IN",
-        default_locale=QPS,
-        **more,
-    )
+    fields: dict[str, Any] = {"default_phone_region": "IN", "default_locale": QPS}
+    return Settings(_env_file=None, database_url=database_url, **(fields | more))  # type: ignore[call-arg]
