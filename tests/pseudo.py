@@ -79,6 +79,12 @@ def pseudo_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setattr(
         bot.i18n, "_datetime_pattern", lambda locale: pattern("en" if locale == QPS else locale)
     )
+    numbers = bot.i18n._number_pattern
+    monkeypatch.setattr(
+        bot.i18n,
+        "_number_pattern",
+        lambda locale, kind, decimals: numbers("en" if locale == QPS else locale, kind, decimals),
+    )
     currency: Callable[..., str] = bot.i18n.format_currency
 
     def money(amount: Any, code: str, locale: str = "en", **kw: Any) -> str:
