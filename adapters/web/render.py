@@ -15,9 +15,7 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from bot.i18n import SUPPORTED_LOCALES, Translator
-from bot.language import NAMES
-from bot.surveys.page import Language, PageKind, SurveyPage
+from bot.surveys.page import PageKind, SurveyPage
 
 _ENV = Environment(
     loader=PackageLoader("adapters.web", "templates"),
@@ -68,22 +66,4 @@ def response(
         content_type="text/html",
         charset="utf-8",
         headers={**HEADERS, **headers},
-    )
-
-
-def languages(current: str) -> tuple[Language, ...]:
-    return tuple(Language(code, NAMES[code], code == current) for code in SUPPORTED_LOCALES)
-
-
-def notice(t: Translator, heading: str, paragraph: str, label: str) -> SurveyPage:
-    """A page about the request itself (too large, wrong method, no database), which names
-    no survey: nothing of the survey is read to answer it."""
-    return SurveyPage(
-        kind=PageKind.INCOMPLETE,
-        lang=t.locale,
-        title=t(heading),
-        heading=t(heading),
-        paragraphs=(t(paragraph),),
-        languages=languages(t.locale),
-        language_label=t(label),
     )

@@ -14,10 +14,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from adapters.web import words
-from adapters.web.render import notice, response
-from bot.i18n import Translator
-from bot.surveys.page import SurveyDesk, SurveyPage
+from adapters.web.render import response
+from bot.surveys.page import PageKind, SurveyDesk, SurveyPage
 from bot.surveys.service import ALERT
 
 log = logging.getLogger(__name__)
@@ -77,17 +75,11 @@ class SurveyRoutes:
     async def page(self, request: web.Request) -> web.StreamResponse:
         token = request.match_info["token"]
         if request.method in ("GET", "HEAD"):
-            return await self._answer(
-                request, token, lambda: self.desk.show(token, self._lang(request))
-            )
-        if request.method != "POST":
-            return self._notice(request, 405, words.NOT_ALLOWED, words.NOT_ALLOWED_HELP)
-        try:
-            form = await read_form(request)
-        except TooLarge:
-            return self._notice(request, 413, words.TOO_LARGE, words.TOO_LARGE_HELP)
-        lang = self._lang(request, form)
-        return await self._answer(request, token, lambda: self.desk.answer(token, form, lang))
+            lang = self._lang(request)
+            return await self._answer(request, token, lambda: self.desk.show(token, lang))
+        return await self._post(
+            request, token, lambda form, lang: self.desk.answer(token, form, lang)
+        )
 
     async def unsubscribe(self, request: web.Request) -> web.StreamResponse:
         token = request.match_info["token"]
@@ -96,14 +88,25 @@ class SurveyRoutes:
             return await self._answer(
                 request, token, lambda: self.desk.unsubscribe_page(token, lang)
             )
+        return await self._post(
+            request, token, lambda _form, lang: self.desk.unsubscribe(token, lang)
+        )
+
+    async def _post(
+        self,
+        request: web.Request,
+        token: str,
+        door: Callable[[dict[str, str], str | None], Awaitable[SurveyPage]],
+    ) -> web.StreamResponse:
+        """A POST's form, read within BODY_MAX, handed to the core's door; other methods 405."""
         if request.method != "POST":
-            return self._notice(request, 405, words.NOT_ALLOWED, words.NOT_ALLOWED_HELP)
+            return self._notice(request, PageKind.NOT_ALLOWED)
         try:
             form = await read_form(request)
         except TooLarge:
-            return self._notice(request, 413, words.TOO_LARGE, words.TOO_LARGE_HELP)
+            return self._notice(request, PageKind.TOO_LARGE)
         lang = self._lang(request, form)
-        return await self._answer(request, token, lambda: self.desk.unsubscribe(token, lang))
+        return await self._answer(request, token, lambda: door(form, lang))
 
     async def _answer(
         self, request: web.Request, token: str, page: Callable[[], Awaitable[SurveyPage]]
@@ -112,17 +115,14 @@ class SurveyRoutes:
             shown = await page()
         except Exception as exc:  # the database is down, say: a polite page, one log line
             log.error("survey page failed: %s", type(exc).__name__)
-            return self._notice(request, 503, words.UNAVAILABLE, words.UNAVAILABLE_HELP)
+            return self._notice(request, PageKind.UNAVAILABLE)
         return response(shown, token)
 
-    def _notice(
-        self, request: web.Request, status: int, heading: str, paragraph: str
-    ) -> web.Response:
-        t = Translator(self._lang(request) or self.desk.settings.default_locale)
-        headers = {"Allow": ALLOW} if status == 405 else {}
-        if status == 503:
+    def _notice(self, request: web.Request, kind: PageKind) -> web.Response:
+        headers = {"Allow": ALLOW} if kind is PageKind.NOT_ALLOWED else {}
+        if kind is PageKind.UNAVAILABLE:
             headers["Retry-After"] = "60"
-        return response(notice(t, heading, paragraph, words.LANGUAGE), status=status, **headers)
+        return response(self.desk.plain(kind, self._lang(request)), **headers)
 
 
 def add_survey_routes(application: web.Application, desk: SurveyDesk) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import SUPPORTED_LOCALES, Translator
+from bot.i18n import N_, SUPPORTED_LOCALES, Translator
 from bot.language import NAMES
 from bot.settings import Settings
 from bot.surveys import answers, links, service
@@ -40,6 +40,10 @@ class PageKind(StrEnum):
     INCOMPLETE = "incomplete"  # a submit without its token
     UNSUBSCRIBE = "unsubscribe"  # "stop sending me surveys?" with one button
     UNSUBSCRIBED = "unsubscribed"
+    # About the request, found by the web adapter before the core reads anything.
+    TOO_LARGE = "too_large"
+    NOT_ALLOWED = "not_allowed"  # a method the page does not take
+    UNAVAILABLE = "unavailable"  # the database did not answer
 
 
 STATUS = {
@@ -52,6 +56,33 @@ STATUS = {
     PageKind.INCOMPLETE: 400,
     PageKind.UNSUBSCRIBE: 200,
     PageKind.UNSUBSCRIBED: 200,
+    PageKind.TOO_LARGE: 413,
+    PageKind.NOT_ALLOWED: 405,
+    PageKind.UNAVAILABLE: 503,
+}
+
+# The pages that name no survey: their heading and what to do.
+PLAIN = {
+    PageKind.NOT_FOUND: (
+        N_("We could not find this survey."),
+        N_("Please check that the link was copied whole."),
+    ),
+    PageKind.INCOMPLETE: (
+        N_("This form arrived incomplete."),
+        N_("Please open the link you were sent again and answer there."),
+    ),
+    PageKind.TOO_LARGE: (
+        N_("Your answer was too long to send, and nothing was saved."),
+        N_("Please go back, shorten what you wrote and send it again."),
+    ),
+    PageKind.NOT_ALLOWED: (
+        N_("This page cannot be used that way."),
+        N_("Please open the link you were sent again and answer there."),
+    ),
+    PageKind.UNAVAILABLE: (
+        N_("The survey cannot be opened just now."),
+        N_("Please try again in a few minutes."),
+    ),
 }
 
 
@@ -116,7 +147,7 @@ class SurveyDesk:
         async with self.db.session() as session:
             found = await self._find(session, token)
             if isinstance(found, PageKind):
-                return self._plain(found, lang)
+                return self.plain(found, lang)
             t = self._translator(found, lang)
             state = self._state(found)
             if state is not PageKind.FORM:
@@ -127,11 +158,11 @@ class SurveyDesk:
         self, token: str, values: Mapping[str, str], lang: str | None = None
     ) -> SurveyPage:
         if values.get("token") != token:
-            return self._plain(PageKind.INCOMPLETE, lang)
+            return self.plain(PageKind.INCOMPLETE, lang)
         async with self.db.transaction() as session:
             found = await self._find(session, token)
             if isinstance(found, PageKind):
-                return self._plain(found, lang)
+                return self.plain(found, lang)
             t = self._translator(found, lang)
             state = self._state(found)
             if state is not PageKind.FORM:
@@ -148,7 +179,7 @@ class SurveyDesk:
         async with self.db.session() as session:
             found = await self._find(session, token, allow_expired=True)
             if isinstance(found, PageKind):
-                return self._plain(found, lang)
+                return self.plain(found, lang)
             t = self._translator(found, lang)
             return self._page(
                 found,
@@ -170,7 +201,7 @@ class SurveyDesk:
         async with self.db.transaction() as session:
             found = await self._find(session, token, allow_expired=True)
             if isinstance(found, PageKind):
-                return self._plain(found, lang)
+                return self.plain(found, lang)
             await service.opt_out(session, found.survey, self.clock.now())
         t = self._translator(found, lang)
         return self._page(
@@ -324,15 +355,11 @@ class SurveyDesk:
             )
         return self._page(found, t, kind, heading, body)
 
-    def _plain(self, kind: PageKind, lang: str | None) -> SurveyPage:
-        """A page about no survey we can name: not found, or a submit without its token."""
+    def plain(self, kind: PageKind, lang: str | None) -> SurveyPage:
+        """A page that names no survey (PLAIN): not found, an incomplete or too large submit,
+        a wrong method, a database that did not answer."""
         t = self._translator(None, lang)
-        if kind is PageKind.INCOMPLETE:
-            heading = t("This form arrived incomplete.")
-            body = t("Please open the link you were sent again and answer there.")
-        else:
-            heading = t("We could not find this survey.")
-            body = t("Please check that the link was copied whole.")
+        heading, body = (t(text) for text in PLAIN[kind])
         return SurveyPage(
             kind=kind,
             lang=t.locale,
