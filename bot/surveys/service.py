@@ -23,7 +23,6 @@ from bot.surveys.keys import OPT_OUTS, stored_key
 from storage.models import (
     AuditEvent,
     Complaint,
-    Job,
     RetentionCheck,
     Survey,
     SurveyOptOut,
@@ -224,15 +223,16 @@ async def record_answer(
     else:
         values["satisfied"] = answer.satisfied.value
         values["bought_again"] = answer.bought_again.value
-    result = await session.execute(
+    # RETURNING the row refreshes `survey` in the same statement (no second read).
+    answered = await session.scalar(
         update(Survey)
         .where(Survey.id == survey.id, Survey.state == "open", Survey.expires_at > now)
         .values(**values)
-        .execution_options(synchronize_session=False)
+        .returning(Survey),
+        execution_options={"populate_existing": True, "synchronize_session": False},
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if answered is None:
         return False
-    await session.refresh(survey)
     if survey.kind == RETENTION:
         await _close_retention_check(session, survey, now)
     changes = (
@@ -269,15 +269,9 @@ async def _close_retention_check(session: AsyncSession, survey: Survey, now: dat
         survey.bought_again,
         survey.better,
     )
-    await session.execute(
-        update(Job)
-        .where(
-            Job.workspace_id == survey.workspace_id,
-            Job.key == f"retention:{survey.complaint_id}",
-            Job.state == "pending",
-        )
-        .values(state="cancelled")
-    )
+    # The check's job, keyed as bot.complaints.planning.key(RETENTION, complaint) keys it.
+    key = f"{RETENTION}:{survey.complaint_id}"
+    await cancel(session, workspace_id=survey.workspace_id, key=key)
 
 
 async def opt_out(session: AsyncSession, survey: Survey, now: datetime) -> None:
@@ -299,14 +293,6 @@ async def opt_out(session: AsyncSession, survey: Survey, now: datetime) -> None:
             .returning(SurveyOptOut.id)
         )
         added = added or inserted is not None
-    await session.execute(
-        update(Job)
-        .where(
-            Job.workspace_id == survey.workspace_id,
-            Job.key == job_key(EMAIL, survey),
-            Job.state == "pending",
-        )
-        .values(state="cancelled")
-    )
+    await cancel(session, workspace_id=survey.workspace_id, key=job_key(EMAIL, survey))
     if added:  # a second press (or the mail app's one-click after it) changes nothing
         audit(session, survey, "survey_opt_out", now)
