@@ -42,7 +42,8 @@ from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
 from bot.context import Actor
-from bot.scheduled import JOB_KINDS, JobContext, Outgoing
+from bot.routes import root
+from bot.scheduled import JobContext, Outgoing
 from bot.settings import Settings
 from bot.ui import Reply
 from scheduler.engine import Engine
@@ -196,7 +197,7 @@ async def run_backend(
 
 
 async def main(jobs: int, idle_runs: int, rounds: int) -> None:
-    JOB_KINDS[KIND] = TrivialKind()
+    root().jobs[KIND] = TrivialKind()
     print(f"{idle_runs} idle ticks and {rounds} due ticks timed, after warm-up")
     with tempfile.TemporaryDirectory(prefix="carebot_bench_") as folder:
         path = Path(folder) / "bench.db"

@@ -19,33 +19,21 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import bot.admin
-import bot.assessment.handlers
-import bot.complaints.escalation
-import bot.complaints.handlers
-import bot.complaints.reminders
-import bot.digest.handlers
-import bot.goals.handlers
-import bot.help
 import bot.home
-import bot.language
 import bot.outbox
-import bot.policy.handlers
-import bot.policy.training
-import bot.privacy.retention
-import bot.retention.checks
-import bot.surveys.handlers
 from bot import permissions
 from bot.charts import with_charts
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
 from bot.errors import InvalidForm, UserError
+from bot.help import group_help, unknown
 from bot.i18n import N_, Translator, resolve_locale
 from bot.logs import stack
 from bot.members import find_workspace_and_member, workspace_and_member, workspace_for
 from bot.metrics import ERROR, METRICS, OK, REFUSED, Metrics
-from bot.router import router
+from bot.routes import root
 from bot.settings import Settings
+from bot.tree import Router, Step, resolve
 from bot.ui import Audience, Reply
 from storage.db import Database
 from storage.models import Delivery, PostedMessage
@@ -113,8 +101,10 @@ class CareBot:
         settings: Settings,
         clock: Clock | None = None,
         metrics: Metrics | None = None,
+        routes: Router | None = None,
     ) -> None:
         self.db = db
+        self.routes = routes or root()
         self.settings = settings
         self.clock = clock or SystemClock()
         self.metrics = metrics or METRICS
@@ -123,24 +113,29 @@ class CareBot:
 
     async def command(self, actor: Actor, name: str, text: str = "") -> Reply:
         key = name.lstrip("/").lower()
-        handler = router.commands.get(key)
-        if handler is None:
+        top = self.routes.commands.get(key)
+        if top is None:
             return await self._event("command", "unknown", actor, None)
         text = text.replace("\x00", "").strip()  # PostgreSQL's text cannot hold a NUL
-        demand = permissions.for_command(key, text)
+        found = resolve(top, text)
+        demand = permissions.Demand("command", found.entry, found.rule or permissions.EVERYONE)
 
         async def handle(ctx: Context) -> Reply:
             await permissions.check(ctx, demand)
-            return await handler(ctx, text)
+            if found.step is Step.HELP:
+                return Reply.say(group_help(ctx, found.path))
+            if found.step is Step.UNKNOWN or found.command.run is None:
+                raise unknown(found.path, found.rest)
+            return await found.command.run(ctx, found.rest)
 
-        return await self._event("command", key, actor, handle)
+        return await self._event("command", found.words, actor, handle)
 
     async def action(
         self, actor: Actor, action: str, value: str = "", delivery_id: str | None = None
     ) -> Reply:
         """A button press. `delivery_id` (the platform's id of this click) makes a redelivery
         of the same click change and answer nothing."""
-        handler = router.find_action(action)
+        handler = self.routes.find_action(action)
         if handler is None:
             return await self._event("action", "unknown", actor, None)
         name = action.split(":", 1)[0]  # what follows the ':' names a record, not the action
@@ -164,7 +159,7 @@ class CareBot:
         delivery_id: str | None = None,
     ) -> Reply:
         """A filled form. `delivery_id` identifies the submission so a retry saves nothing twice."""
-        handler = router.forms.get(form_id)
+        handler = self.routes.forms.get(form_id)
         if handler is None:
             return await self._event("submit", "unknown", actor, None)
 
@@ -220,15 +215,8 @@ class CareBot:
 
     async def context(self, session: AsyncSession, actor: Actor) -> Context:
         workspace, member = await workspace_and_member(session, actor, self.settings, self.clock)
-        locale = resolve_locale(member.locale, actor.locale, workspace.locale)
-        return Context(
-            session=session,
-            clock=self.clock,
-            workspace=workspace,
-            member=member,
-            actor=actor,
-            t=Translator(locale, workspace.timezone),
-            retention_months=self.settings.retention_delay_months,
+        return Context.of(
+            session, self.clock, workspace, member, actor, self.settings.retention_delay_months
         )
 
     async def _event(self, kind: str, name: str, actor: Actor, handle: Handle | None) -> Reply:

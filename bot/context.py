@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
+from bot.i18n import Translator, resolve_locale
 from storage.models import Member, Workspace
 
 
@@ -66,6 +66,30 @@ class Context:
     t: Translator
     # From settings: calendar months from a resolution to its retention check.
     retention_months: int = 1
+
+    @classmethod
+    def of(
+        cls,
+        session: AsyncSession,
+        clock: Clock,
+        workspace: Workspace,
+        member: Member,
+        actor: Actor,
+        retention_months: int = 1,
+    ) -> Context:
+        """The one way a Context is built: for an event, for scheduled work and for a
+        document. Its language is the person's choice (/language), else their app's language
+        (as the platform says now, or said when they last acted), else the workspace's."""
+        locale = resolve_locale(member.locale, actor.locale or member.app_locale, workspace.locale)
+        return cls(
+            session=session,
+            clock=clock,
+            workspace=workspace,
+            member=member,
+            actor=actor,
+            t=Translator(locale, workspace.timezone),
+            retention_months=retention_months,
+        )
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -2,42 +2,66 @@
 
 from __future__ import annotations
 
-from bot.admin import help_message as admin_help
-from bot.assessment.handlers import help_message as assessment_help
-from bot.complaints.handlers import help_message
+from collections.abc import Iterator, Mapping, Sequence
+
 from bot.context import Context, Role
-from bot.digest.handlers import help_message as digest_help
-from bot.goals.handlers import help_message as goals_help
-from bot.i18n import Translator
-from bot.policy.handlers import help_message as policy_help
+from bot.errors import UserError
+from bot.i18n import N_, Translator
 from bot.roles import ROLE_LABELS
-from bot.router import router
-from bot.ui import Message, Reply, Section
+from bot.tree import Command, inherited
+from bot.ui import Message, Section
+
+UNKNOWN_SUBCOMMAND = N_("Unknown subcommand “{verb}”. Type {command} help.")
+# The commands that only lead elsewhere, last in the list.
+GENERAL = ("home", "language", "help")
 
 
-@router.command("help")
-async def help_command(ctx: Context, _text: str) -> Reply:
+def lines(ctx: Context, path: Sequence[Command], words: str) -> Iterator[str]:
+    """One line per command under `path` that the person may use: as typed, and what it does."""
+    command = path[-1]
+    if not _may(ctx.role, path):
+        return
+    if not command.subcommands:
+        usage = f"/{words} {command.usage()}".rstrip()
+        yield f"{usage} — {ctx.t(command.help)}"
+        return
+    for sub in command.subcommands:
+        yield from lines(ctx, (*path, sub), f"{words} {sub.name}")
+
+
+def _may(role: Role, path: Sequence[Command]) -> bool:
+    rule = inherited(path)
+    change = path[-1].change
+    return rule is None or role in rule.roles or (change is not None and role in change.roles)
+
+
+def group_help(ctx: Context, path: Sequence[Command]) -> Message:
+    words = " ".join(c.name for c in path)
+    body = "\n".join(lines(ctx, path, words))
+    return Message(text=ctx.t(_title(path[0])), sections=(Section(body=body),) if body else ())
+
+
+def _title(command: Command) -> str:
+    return command.title or command.help
+
+
+def unknown(path: Sequence[Command], rest: str) -> UserError:
+    words = " ".join(c.name for c in path)
+    return UserError(UNKNOWN_SUBCOMMAND, verb=rest.split()[0], command=f"/{words}")
+
+
+def everything(ctx: Context, commands: Mapping[str, Command]) -> Message:
+    """`/help`: a section per command, the person's own commands only, in their language."""
     t = ctx.t
-    complaints = help_message(ctx)
-    return Reply.say(
-        Message(
-            text=t("What carebot can do"),
-            sections=(
-                *complaints.sections,
-                *assessment_help(ctx).sections,
-                *goals_help(ctx).sections,
-                *digest_help(ctx).sections,
-                *policy_help(ctx).sections,
-                *admin_help(ctx).sections,
-                Section(
-                    body=t(
-                        "/home — your open complaints and follow-ups due\n"
-                        "/language — the language carebot speaks to you\n/help — this list"
-                    )
-                ),
-            ),
-        )
-    )
+    ordered = [c for n, c in commands.items() if n not in GENERAL] + [
+        commands[n] for n in GENERAL if n in commands
+    ]
+    sections = []
+    for command in ordered:
+        body = "\n".join(lines(ctx, (command,), command.name))
+        if body:
+            sections.append(Section(title=t(_title(command)), body=body))
+    return Message(text=t("What carebot can do"), sections=tuple(sections))
 
 
 class ShellWords:

@@ -8,18 +8,20 @@ from sqlalchemy import or_, select
 
 from bot.complaints import service, views
 from bot.context import Context, Role
+from bot.i18n import N_
 from bot.policy import service as policy
 from bot.policy.content import SECTIONS
-from bot.router import router
+from bot.tree import Command, Router
 from bot.ui import Button, ButtonStyle, Message, Reply, Section
 from storage.failures import record_delivery_failure
 from storage.models import DeliveryFailure, Job
+
+router = Router("home")
 
 DUE_SOON = timedelta(hours=24)
 FAILURES_SHOWN = 5
 
 
-@router.command("home")
 async def home_command(ctx: Context, _text: str) -> Reply:
     return Reply.say(await home(ctx))
 
@@ -118,3 +120,6 @@ async def policy_summary(ctx: Context) -> Section:
 async def record_failure(ctx: Context, *, channel: str | None, error: str) -> None:
     """A post the platform refused for good, kept for the workspace's admins."""
     await record_delivery_failure(ctx.session, ctx.workspace.id, channel, error, ctx.now())
+
+
+router.add(Command("home", N_("Your complaints and what needs your attention"), home_command))

@@ -3,11 +3,16 @@ workspace's, which channel posts (cards, digests) and people without a choice ge
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.context import Context
 from bot.errors import UserError
 from bot.i18n import N_, SUPPORTED_LOCALES, Translator
-from bot.router import router
+from bot.permissions import ADMINS, Rule
+from bot.tree import Arg, ArgKind, Command, Router
 from bot.ui import Message, Reply, Section
+
+router = Router("language")
 
 # Each language named in itself, so a person can find theirs whatever is spoken now.
 NAMES = {"en": "English", "hi": "हिन्दी", "mr": "मराठी", "bn": "বাংলা", "tl": "Tagalog"}
@@ -54,21 +59,22 @@ def _current(ctx: Context) -> Reply:
     )
 
 
-@router.command("language")
-async def language_command(ctx: Context, text: str) -> Reply:
-    words = text.split()
+async def workspace_command(ctx: Context, rest: str) -> Reply:
+    if len(rest.split()) != 1:
+        raise UserError(N_("Use /language workspace CODE, for example /language workspace hi."))
+    ctx.workspace.locale = _code(rest)
+    t = Translator(ctx.workspace.locale, ctx.workspace.timezone)
+    return Reply.text(
+        t("From now on, channel posts use this language: {language}").format(
+            language=NAMES[ctx.workspace.locale]
+        )
+    )
+
+
+async def language_command(ctx: Context, rest: str) -> Reply:
+    words = rest.split()
     if not words:
         return _current(ctx)
-    if words[0].lower() == "workspace":
-        if len(words) != 2:
-            raise UserError(N_("Use /language workspace CODE, for example /language workspace hi."))
-        ctx.workspace.locale = _code(words[1])
-        t = Translator(ctx.workspace.locale, ctx.workspace.timezone)
-        return Reply.text(
-            t("From now on, channel posts use this language: {language}").format(
-                language=NAMES[ctx.workspace.locale]
-            )
-        )
     if words[0].lower() == "auto":
         ctx.member.locale = None
         return Reply.text(ctx.t("carebot will follow your app's language."))
@@ -79,3 +85,26 @@ async def language_command(ctx: Context, text: str) -> Reply:
             language=NAMES[ctx.member.locale]
         )
     )
+
+
+CODE = Arg("code", ArgKind.CHOICE, N_("The language"), choices=(*SUPPORTED_LOCALES, "auto"))
+
+router.add(
+    Command(
+        "language",
+        N_("The language carebot speaks to you"),
+        default="me",
+        subcommands=(
+            Command("me", N_("the language carebot speaks to you"), language_command, (CODE,)),
+            Command(
+                "workspace",
+                N_("the workspace's language, for channel posts"),
+                workspace_command,
+                (replace(CODE, choices=SUPPORTED_LOCALES, required=True),),
+                rule=Rule(
+                    ADMINS.roles, refusal=N_("Only admins can change the workspace's language.")
+                ),
+            ),
+        ),
+    )
+)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.categories import DEFAULT_CATEGORIES
 from bot.clock import Clock
 from bot.context import PLATFORMS_WITHOUT_ADMINS, Actor, Role
+from bot.i18n import supported
 from bot.privacy.planning import plan_for
 from bot.settings import Settings
 from storage.models import Member, Workspace
@@ -72,6 +73,9 @@ async def workspace_and_member(
         return workspace, await _new_member(session, workspace, actor, clock)
     if actor.display_name and member.display_name != actor.display_name:
         member.display_name = actor.display_name
+    app_locale = supported(actor.locale)
+    if app_locale and member.app_locale != app_locale:  # scheduled messages speak it too
+        member.app_locale = app_locale
     apply_floor(member, actor)
     return workspace, member
 
@@ -116,6 +120,7 @@ async def _new_member(
         display_name=actor.display_name,
         role=role.value,
         platform_role=floor.value if floor is not None and actor.platform_knows_roles else None,
+        app_locale=supported(actor.locale),
         created_at=clock.now(),
     )
     try:

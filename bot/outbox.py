@@ -24,9 +24,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.complaints import views
 from bot.context import Context
-from bot.scheduled import JobContext, Outgoing, actor_for, job_kind, plan
+from bot.scheduled import JobContext, Outgoing, actor_for, plan
+from bot.tree import Router
 from bot.ui import Audience, Message, Post, Reply
 from storage.models import Complaint, Member, PostedMessage
+
+router = Router("outbox")
 
 CARD = "card"
 KINDS = (CARD,)  # the job kinds the adapters' wake-up delivers at once
@@ -98,7 +101,7 @@ async def record(ctx: Context, reply: Reply) -> tuple[Reply, bool]:
     return replace(reply, posts=posts), True
 
 
-@job_kind(CARD)
+@router.job(CARD)
 class CardPost:
     """Posts or edits one card, as the database says it is now."""
 

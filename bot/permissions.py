@@ -1,8 +1,8 @@
 """Who may do what: every command, button and form against the roles, declared once.
 
 The core checks this table in one place (`bot.app.CareBot`), before any handler runs; a
-refusal is one translated sentence and writes nothing. A command, button or form missing from
-the table is refused (and fails the test that compares the table with the router).
+refusal is one translated sentence and writes nothing. A button or form missing from the table
+is refused (and fails the test that compares the table with the router).
 
 Roles: agent < manager < admin. "Holds" is a condition on the record the event names: the
 agent who logged a complaint (its "received by") or is assigned to it holds it; the agent
@@ -20,7 +20,7 @@ What is checked elsewhere, on the data itself, and why it is not a row here:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,7 +30,6 @@ from bot.complaints.service import held_by
 from bot.context import Context, Role
 from bot.errors import Forbidden
 from bot.i18n import N_
-from bot.roles import split_mention
 from storage.models import Complaint, RetentionCheck
 
 
@@ -74,48 +73,9 @@ ADMINS = Rule(frozenset({Role.ADMIN}))
 HOLDER = Rule(frozenset({Role.MANAGER, Role.ADMIN}), holder=Held.COMPLAINT)
 
 # --- the table ----------------------------------------------------------------------------------
-# Commands by their words. The most specific pattern that matches the words typed applies;
-# "…" stands for one or more words (a setting's new value), "@person ROLE" for a person and
-# a role to give them. A bare command's row covers its other subcommands (help, a wrong one).
-
-COMMANDS: dict[str, Rule] = {
-    # /complaint: the form, list, show N, search; personal data masked for those who may not
-    "complaint": EVERYONE,
-    "complaint categories add": MANAGERS,
-    "complaint categories remove": MANAGERS,
-    "complaint channel …": MANAGERS,  # here | off; without a word it only says where
-    "complaint escalation …": MANAGERS,  # hours N | amount X | off; alone it shows them
-    "complaint managers": MANAGERS,  # here | off
-    "complaint survey": EVERYONE,  # the survey settings, shown
-    "complaint survey …": MANAGERS,  # delay HOURS|off, one-month on|off, name BUSINESS
-    "carebot": EVERYONE,  # help
-    "carebot roles": EVERYONE,
-    "carebot role": EVERYONE,  # one person's role
-    "carebot role @person ROLE": ADMINS,
-    "carebot customer": ADMINS,  # export | erase PHONE|EMAIL|NAME
-    "assessment": EVERYONE,  # take it, history
-    "assessment team": Rule(
-        MANAGERS.roles, refusal=N_("Only managers and admins can see the team's results.")
-    ),
-    "goal": EVERYONE,  # list
-    "goal add": MANAGERS,
-    "goal edit": MANAGERS,
-    "goal remove": MANAGERS,
-    "metric": EVERYONE,  # list
-    "metric record": MANAGERS,
-    "digest": EVERYONE,  # preview
-    "digest channel": EVERYONE,  # where it goes
-    "digest channel …": MANAGERS,
-    "digest schedule": EVERYONE,  # when it goes
-    "digest schedule …": MANAGERS,
-    "policy": EVERYONE,  # anyone writes the policy; managers mark sections final
-    "language": EVERYONE,  # one's own language
-    "language workspace": Rule(
-        ADMINS.roles, refusal=N_("Only admins can change the workspace's language.")
-    ),
-    "home": EVERYONE,
-    "help": EVERYONE,
-}
+# Commands carry their rule in their declaration (the command tree, bot/tree.py: `rule`, and
+# `change` for words that change a setting); `bot.routes.command_rules()` lists them. Buttons
+# and forms are declared here.
 
 # Buttons by the name they are registered with ("x.y:" covers "x.y:anything").
 ACTIONS: dict[str, Rule] = {
@@ -174,13 +134,6 @@ FORMS: dict[str, Rule] = {
 
 # --- finding an event's row -------------------------------------------------------------------
 
-ROLE_WORDS = frozenset(r.value for r in Role)
-# Placeholders at the end of a pattern, each a test of the rest of the words.
-PLACEHOLDERS: dict[str, Callable[[str], bool]] = {
-    "…": lambda rest: bool(rest.strip()),
-    "@person ROLE": lambda rest: bool(split_mention(rest)[1]),
-}
-
 
 @dataclass(frozen=True)
 class Demand:
@@ -192,45 +145,12 @@ class Demand:
     record: str = ""
 
 
-def _matches(pattern: str, words: list[str], text: str) -> bool:
-    for placeholder, test in PLACEHOLDERS.items():
-        if pattern.endswith(" " + placeholder):
-            literal = pattern[: -len(placeholder) - 1].split()
-            if words[: len(literal)] != literal:
-                return False
-            # The rest as typed (the command's name is not in the text): a mention may hold
-            # spaces, and the role follows it.
-            skip = len(literal) - 1
-            parts = text.split(None, skip)
-            return test(parts[skip] if len(parts) > skip else "")
-    literal = pattern.split()
-    return words[: len(literal)] == literal
-
-
-def command_entry(name: str, text: str) -> str | None:
-    """The table's pattern for a command as typed: the most specific that matches. Words are
-    compared as the handlers compare them (lowercased, split on any blank), so a word a
-    handler acts on is a word seen here."""
-    words = [name, *text.lower().split()]
-    found = [
-        pattern
-        for pattern in COMMANDS
-        if pattern.split()[0] == name and _matches(pattern, words, text.strip())
-    ]
-    return max(found, key=lambda p: len(p.split()), default=None)
-
-
 def action_entry(action: str) -> str | None:
     """As the router finds the handler: the exact name, else the prefix before ':'."""
     if action in ACTIONS:
         return action
     prefix = action.split(":", 1)[0] + ":"
     return prefix if prefix in ACTIONS else None
-
-
-def for_command(name: str, text: str) -> Demand:
-    entry = command_entry(name, text)
-    return Demand("command", entry, COMMANDS.get(entry) if entry else None)
 
 
 def for_action(action: str, value: str) -> Demand:

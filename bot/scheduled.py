@@ -1,9 +1,9 @@
 """Due work, platform-neutral: what a job says, to whom, and what happens once it was said.
 
 The scheduler (scheduler/) claims due rows of the `jobs` table and, for each, asks the job's
-kind here to `prepare` the messages (in one transaction), hands them to the platform's
-`Deliverer`, then calls `finish` (in another) once every message was accepted. Kinds register
-themselves in `JOB_KINDS`; the core never knows which platform delivers.
+kind (declared in its domain's router, see bot.routes) to `prepare` the messages (in one
+transaction), hands them to the platform's `Deliverer`, then calls `finish` (in another) once
+every message was accepted. The core never knows which platform delivers.
 """
 
 from __future__ import annotations
@@ -62,16 +62,13 @@ class JobContext:
 
     def context_for(self, member: Member) -> Context:
         """A core Context as if `member` acted: their language, the workspace's time zone."""
-        actor = actor_for(self.workspace, member)
-        locale = member.locale or self.workspace.locale
-        return Context(
-            session=self.session,
-            clock=self.clock,
-            workspace=self.workspace,
-            member=member,
-            actor=actor,
-            t=Translator(locale, self.workspace.timezone),
-            retention_months=self.settings.retention_delay_months,
+        return Context.of(
+            self.session,
+            self.clock,
+            self.workspace,
+            member,
+            actor_for(self.workspace, member),
+            self.settings.retention_delay_months,
         )
 
     def workspace_translator(self) -> Translator:
@@ -88,7 +85,7 @@ def actor_for(workspace: Workspace, member: Member) -> Actor:
         channel_id=None,
         is_dm=True,  # scheduled messages go to people's DMs
         platform_role=None,
-        locale=member.locale,
+        locale=member.app_locale,
     )
 
 
@@ -105,21 +102,10 @@ class JobKind(Protocol):
         ...
 
 
-JOB_KINDS: dict[str, JobKind] = {}
-
-
 def deliverer_of(kind: JobKind | None, platform: str) -> str:
     """The name of the deliverer a job of `kind` needs in a workspace on `platform`."""
     via = getattr(kind, "via", None)
     return via if isinstance(via, str) else platform
-
-
-def job_kind(name: str) -> Callable[[type], type]:
-    def register(cls: type) -> type:
-        JOB_KINDS[name] = cls()
-        return cls
-
-    return register
 
 
 async def plan(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 from typing import TextIO
 
@@ -59,9 +58,6 @@ async def list_jobs(settings: Settings, out: TextIO, limit: int = LIST_LIMIT) ->
 
 async def run_due(settings: Settings, out: TextIO, at: datetime | None = None) -> int:
     """One tick, now or as if the clock said `at`, with the deliverers installed here."""
-    # Job kinds register themselves when the core's modules load; without them every job
-    # would fail as of an unknown kind.
-    importlib.import_module("bot.app")
     db = Database(settings.database_url)
     deliverers = load_deliverers(settings, db)
     try:

@@ -32,8 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.charts import with_charts
 from bot.clock import Clock, ManualClock
 from bot.metrics import METRICS, Metrics
+from bot.routes import root
 from bot.scheduled import (
-    JOB_KINDS,
     Deliverer,
     DeliveryDeferred,
     DeliveryRefused,
@@ -95,11 +95,13 @@ class Engine:
         clock: Clock,
         deliverers: Mapping[str, Deliverer],
         metrics: Metrics | None = None,
+        job_kinds: Mapping[str, JobKind] | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
         self.deliverers = deliverers
+        self.job_kinds = root().jobs if job_kinds is None else job_kinds
         self.metrics = metrics or METRICS
         # Real seconds a tick's deliveries may take: a hung platform call must not outlive the
         # lease (the job would be claimed again) nor hold the tick, and with it every next one.
@@ -207,7 +209,7 @@ class Engine:
                 task.outcome = Outcome.SKIPPED
                 continue
             job, workspace = owned[claim.job_id]
-            kind = JOB_KINDS.get(job.kind)
+            kind = self.job_kinds.get(job.kind)
             task.job_kind = job.kind
             platform = deliverer_of(kind, workspace.platform)
             if platform not in self.deliverers:

@@ -72,7 +72,8 @@ class Member(Base):
     role: Mapped[str] = mapped_column(String(16), default="agent")
     # The least role the platform vouches for (Slack admin, Discord permissions), as last seen.
     platform_role: Mapped[str | None] = mapped_column(String(16))
-    locale: Mapped[str | None] = mapped_column(String(8))
+    locale: Mapped[str | None] = mapped_column(String(8))  # their choice (/language)
+    app_locale: Mapped[str | None] = mapped_column(String(8))  # their app's, as last seen
     created_at: Mapped[datetime]
 
 

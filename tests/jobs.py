@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.clock import Clock
-from bot.scheduled import JOB_KINDS, JobContext, Outgoing
+from bot.routes import root
+from bot.scheduled import JobContext, Outgoing
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Job, Workspace
@@ -28,8 +29,10 @@ async def prepare(db: Database, settings: Settings, clock: Clock, key: str) -> t
         row = (await session.scalars(select(Job).where(Job.key == key))).one()
         workspace = await session.get(Workspace, row.workspace_id)
         assert workspace is not None
-        return await JOB_KINDS[row.kind].prepare(
-            JobContext(session, row, workspace, settings, clock)
+        return (
+            await root()
+            .jobs[row.kind]
+            .prepare(JobContext(session, row, workspace, settings, clock))
         )
 
 
@@ -38,8 +41,8 @@ async def finish(db: Database, settings: Settings, clock: Clock, key: str) -> da
         row = (await session.scalars(select(Job).where(Job.key == key))).one()
         workspace = await session.get(Workspace, row.workspace_id)
         assert workspace is not None
-        rearm = await JOB_KINDS[row.kind].finish(
-            JobContext(session, row, workspace, settings, clock)
+        rearm = (
+            await root().jobs[row.kind].finish(JobContext(session, row, workspace, settings, clock))
         )
         if rearm is None:
             row.state = "done"

@@ -17,14 +17,25 @@ from bot import permissions
 from bot.context import Role
 from bot.i18n import Translator
 from bot.permissions import Rule
+from bot.routes import command_rules
 from storage.db import Database
 from storage.models import Base
 
+# By the command tree's rows (`bot.routes.command_rules`): a command's words, with " …" where
+# words that change a setting follow.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "complaint": ("complaint", "show 1"),
+    "complaint": ("complaint", "help"),
+    "complaint new": ("complaint", "new"),
+    "complaint list": ("complaint", "list all"),
+    "complaint show": ("complaint", "show 1"),
+    "complaint search": ("complaint", "search parcel"),
+    "complaint categories": ("complaint", "categories help"),
+    "complaint categories list": ("complaint", "categories"),
     "complaint categories add": ("complaint", "categories add Billing"),
     "complaint categories remove": ("complaint", "categories remove delivery"),
+    "complaint channel": ("complaint", "channel"),
     "complaint channel …": ("complaint", "channel here"),
+    "complaint escalation": ("complaint", "escalation"),
     "complaint escalation …": ("complaint", "escalation hours 48"),
     "complaint managers": ("complaint", "managers here"),
     "complaint survey": ("complaint", "survey"),
@@ -32,23 +43,33 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "carebot": ("carebot", "help"),
     "carebot roles": ("carebot", "roles"),
     "carebot role": ("carebot", "role {dev}"),
-    "carebot role @person ROLE": ("carebot", "role {dev} manager"),
-    "carebot customer": ("carebot", "customer export 98765 43210"),
-    "assessment": ("assessment", "history"),
+    "carebot role …": ("carebot", "role {dev} manager"),
+    "carebot customer": ("carebot", "customer"),
+    "carebot customer export": ("carebot", "customer export 98765 43210"),
+    "carebot customer erase": ("carebot", "customer erase 98765 43210"),
+    "assessment": ("assessment", "help"),
+    "assessment start": ("assessment", ""),
+    "assessment history": ("assessment", "history"),
     "assessment team": ("assessment", "team"),
-    "goal": ("goal", "list"),
+    "goal": ("goal", "help"),
+    "goal list": ("goal", "list"),
     "goal add": ("goal", "add"),
     "goal edit": ("goal", "edit 1"),
     "goal remove": ("goal", "remove 1"),
-    "metric": ("metric", "list"),
+    "metric": ("metric", "help"),
+    "metric list": ("metric", "list"),
     "metric record": ("metric", "record returns 12"),
-    "digest": ("digest", "preview"),
+    "digest": ("digest", "help"),
+    "digest preview": ("digest", "preview"),
     "digest channel": ("digest", "channel"),
     "digest channel …": ("digest", "channel here"),
     "digest schedule": ("digest", "schedule"),
     "digest schedule …": ("digest", "schedule mon 09:00"),
-    "policy": ("policy", "vision"),
-    "language": ("language", "auto"),
+    "policy": ("policy", "help"),
+    "policy workbook": ("policy", "vision"),
+    "policy document": ("policy", "document"),
+    "language": ("language", "help"),
+    "language me": ("language", "auto"),
     "language workspace": ("language", "workspace en"),
     "home": ("home", ""),
     "help": ("help", ""),
@@ -127,7 +148,7 @@ class Case:
     @property
     def rule(self) -> Rule:
         table = {
-            "command": permissions.COMMANDS,
+            "command": command_rules(),
             "action": permissions.ACTIONS,
             "form": permissions.FORMS,
         }
@@ -139,7 +160,7 @@ class Case:
 
 def cases(*kinds: str) -> list[Case]:
     tables = {
-        "command": permissions.COMMANDS,
+        "command": command_rules(),
         "action": permissions.ACTIONS,
         "form": permissions.FORMS,
     }
@@ -174,7 +195,7 @@ def refusal(rule: Rule, record: str = "1") -> str:
 
 
 def refusals() -> set[str]:
-    tables = (permissions.COMMANDS, permissions.ACTIONS, permissions.FORMS)
+    tables = (command_rules(), permissions.ACTIONS, permissions.FORMS)
     rules = [rule for rows in tables for rule in rows.values()]
     return {refusal(rule) for rule in rules} | {Translator("en")(permissions.NOT_DECLARED)}
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.app import CareBot
 from bot.context import Actor, Role
-from bot.router import router
+from bot.routes import root
 from tests.factories import log_complaint
 from tests.faults.fuzzing import (
     LOCALES,
@@ -43,12 +43,12 @@ LINE = st.one_of(
         " ".join
     ),
 )
-COMMAND = st.one_of(st.sampled_from(sorted(router.commands)), st.sampled_from(["", "/", "x"]), TEXT)
+COMMAND = st.one_of(st.sampled_from(sorted(root().commands)), st.sampled_from(["", "/", "x"]), TEXT)
 ACTION = st.one_of(
-    st.sampled_from(sorted(a for a in router.actions if not a.endswith(":"))),
+    st.sampled_from(sorted(a for a in root().actions if not a.endswith(":"))),
     st.builds(
         lambda prefix, suffix: prefix + suffix,
-        st.sampled_from(sorted(a for a in router.actions if a.endswith(":"))),
+        st.sampled_from(sorted(a for a in root().actions if a.endswith(":"))),
         st.one_of(st.sampled_from(SUFFIXES), st.sampled_from(NUMBERS), TEXT),
     ),
     TEXT,

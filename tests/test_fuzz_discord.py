@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.app import CareBot
 from bot.context import Actor
-from bot.router import router
+from bot.routes import root
 from tests.discord.conftest import core, simcord_bot, world
 from tests.discord.flows import World, shown
 from tests.factories import log_complaint
@@ -33,8 +33,8 @@ DIGITS = st.one_of(
 )
 PART = TEXT.map(lambda text: text.replace("|", "¦"))  # a part of an id: no separator in it
 ACTION = st.one_of(
-    st.sampled_from(sorted(router.actions)),
-    st.builds(lambda a, b: a + b, st.sampled_from(sorted(router.actions)), PART),
+    st.sampled_from(sorted(root().actions)),
+    st.builds(lambda a, b: a + b, st.sampled_from(sorted(root().actions)), PART),
     PART,
 )
 

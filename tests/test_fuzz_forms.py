@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot.app import CareBot
 from bot.context import Actor, Role
-from bot.router import router
+from bot.routes import root
 from bot.ui import Field, FieldKind, Form, Reply
 from storage.db import Database
 from storage.models import RetentionCheck
@@ -71,14 +71,14 @@ async def open_every_form(bot: CareBot, db: Database) -> dict[str, Form]:
     for action, value in openers:
         _forms_of(found, await bot.action(ASHA, action, value))
     buttons: list[tuple[str, str]] = []
-    for name in sorted(router.commands):
+    for name in sorted(root().commands):
         for text in OPENING_TEXTS:
             buttons += _forms_of(found, await bot.command(ASHA, name, text))
     pressed: set[tuple[str, str]] = set()
     for _depth in range(DEPTH):  # the buttons of the replies, then theirs
         shown, buttons = [b for b in dict.fromkeys(buttons) if b not in pressed], []
         for action, value in shown:
-            if set(router.forms) <= set(found):
+            if set(root().forms) <= set(found):
                 return found
             pressed.add((action, value))
             buttons += _forms_of(found, await bot.action(ASHA, action, value))
@@ -89,7 +89,7 @@ async def open_every_form(bot: CareBot, db: Database) -> dict[str, Form]:
 def core(database_url: str) -> Iterator[tuple[asyncio.Runner, CareBot, dict[str, Form]]]:
     with core_on(database_url) as (runner, bot):
         found = runner.run(open_every_form(bot, bot.db))
-        assert set(router.forms) <= set(found), f"nothing opened {set(router.forms) - set(found)}"
+        assert set(root().forms) <= set(found), f"nothing opened {set(root().forms) - set(found)}"
         yield runner, bot, found
 
 

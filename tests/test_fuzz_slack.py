@@ -17,7 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from adapters.slack.listeners import COMMANDS
-from bot.router import router
+from bot.routes import root
 from tests.faults.fuzzing import TEXT, core_on, fuzz, no_unexpected_errors, share
 from tests.slack.flows import ANSWERS, open_form
 from tests.slack.harness import SlackClientSide, slack_app
@@ -124,7 +124,7 @@ ACTION = st.fixed_dictionaries(
     {
         "type": st.just("button"),
         "action_id": st.one_of(
-            st.sampled_from(sorted(router.actions)).map(lambda a: a + "#0"), TEXT, JSON
+            st.sampled_from(sorted(root().actions)).map(lambda a: a + "#0"), TEXT, JSON
         ),
         "value": st.one_of(TEXT, JSON),
     }
@@ -163,7 +163,7 @@ VIEW_CHANGES = st.dictionaries(
     st.one_of(
         st.just(GONE),
         JSON,
-        st.sampled_from(sorted(router.forms)),
+        st.sampled_from(sorted(root().forms)),
         st.builds(lambda s, c: json.dumps({"state": s, "channel": c}), JSON, JSON),
     ),
     max_size=3,

@@ -11,11 +11,11 @@ import textwrap
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import permissions
 from bot.app import CareBot
 from bot.complaints.views import mask_email, mask_name, mask_phone
 from bot.context import Actor
-from bot.router import router
+from bot.routes import root
+from bot.tree import Command
 from bot.ui import Audience, Message, Post, Reply, Section
 from tests.factories import log_complaint
 from tests.privacy_guard import ChannelPost, Personal, core_channel, find_leaks, watching
@@ -131,8 +131,7 @@ async def test_the_core_is_watched_at_carebot(carebot: CareBot, asha: Actor) -> 
         return Reply(posts=(Post(card, Audience.CHANNEL), Post(private, Audience.DM)))
 
     with pytest.MonkeyPatch.context() as patch, watching() as guard:
-        patch.setitem(router.commands, "leak", leak)
-        patch.setitem(permissions.COMMANDS, "leak", permissions.EVERYONE)
+        patch.setitem(root().commands, "leak", Command("leak", "leak", leak))
         email = " meena.iyer@EXAMPLE.com"
         await log_complaint(carebot, asha, customer_name="Meena Iyer", customer_email=email)
         await carebot.command(asha, "leak")
@@ -192,7 +191,8 @@ def test_a_leaking_test_fails_on_every_platform(pytester: pytest.Pytester) -> No
             from slack_sdk.web.async_client import AsyncWebClient
 
             from bot import permissions
-            from bot.router import router
+            from bot.routes import root
+            from bot.tree import Command
             from bot.ui import Audience, Message, Post, Reply
             from tests.discord.flows import log_complaint as log_on_discord
             from tests.factories import log_complaint
@@ -202,8 +202,7 @@ def test_a_leaking_test_fails_on_every_platform(pytester: pytest.Pytester) -> No
                 async def leak(ctx, text):
                     return Reply.say(Message(text="Customer: Ravi Kumar"), Audience.CHANNEL)
 
-                monkeypatch.setitem(router.commands, "leak", leak)
-                monkeypatch.setitem(permissions.COMMANDS, "leak", permissions.EVERYONE)
+                monkeypatch.setitem(root().commands, "leak", Command("leak", "leak", leak))
                 await log_complaint(carebot, asha)
                 await carebot.command(asha, "leak")
 

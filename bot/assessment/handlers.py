@@ -6,9 +6,12 @@ from bot.assessment import service, views
 from bot.context import Context, Role
 from bot.errors import Forbidden, NotFound, UserError
 from bot.i18n import N_
-from bot.router import router
-from bot.ui import Audience, Message, Post, Reply, Section
+from bot.permissions import MANAGERS, Rule
+from bot.tree import Command, Router
+from bot.ui import Audience, Message, Post, Reply
 from storage.models import Assessment
+
+router = Router("assessment.handlers")
 
 PRIVATE = (Role.ADMIN,)  # besides the respondent, who may read individual answers
 
@@ -23,38 +26,6 @@ def in_dm(ctx: Context, message: Message, note: str = SENT, fresh: bool = False)
     if not ctx.actor.is_dm:
         posts.insert(0, Post(Message(text=ctx.t(note)), Audience.ACTOR))
     return Reply(posts=tuple(posts))
-
-
-@router.command("assessment")
-async def assessment_command(ctx: Context, text: str) -> Reply:
-    verb = text.strip().lower()
-    if verb in ("", "start", "resume"):
-        return await start(ctx)
-    if verb == "history":
-        return await history(ctx)
-    if verb == "team":
-        return await team(ctx)
-    if verb == "help":
-        return Reply.say(help_message(ctx))
-    raise UserError(N_("Unknown subcommand “{verb}”. Type /assessment help."), verb=verb)
-
-
-def help_message(ctx: Context) -> Message:
-    t = ctx.t
-    return Message(
-        text=t("The customer service self-assessment"),
-        sections=(
-            Section(
-                body="\n".join(
-                    (
-                        t("/assessment — take the 25 statements, or go on where you paused"),
-                        t("/assessment history — your results over time"),
-                        t("/assessment team — the team's results (managers and admins)"),
-                    )
-                )
-            ),
-        ),
-    )
 
 
 async def start(ctx: Context) -> Reply:
@@ -152,3 +123,43 @@ async def answers(ctx: Context, action: str, _value: str) -> Reply:
     if run.member_id != ctx.member.id and ctx.role not in PRIVATE:
         raise Forbidden(N_("Only the respondent and admins can see individual answers."))
     return in_dm(ctx, views.answers(ctx, service.result(run)))
+
+
+async def _start(ctx: Context, _rest: str) -> Reply:
+    return await start(ctx)
+
+
+async def _history(ctx: Context, _rest: str) -> Reply:
+    return await history(ctx)
+
+
+async def _team(ctx: Context, _rest: str) -> Reply:
+    return await team(ctx)
+
+
+router.add(
+    Command(
+        "assessment",
+        N_("The customer service self-assessment, in your DMs"),
+        title=N_("The customer service self-assessment"),
+        default="start",
+        subcommands=(
+            Command(
+                "start",
+                N_("take the 25 statements, or go on where you paused"),
+                _start,
+                aliases=("resume",),
+            ),
+            Command("history", N_("your results over time"), _history),
+            Command(
+                "team",
+                N_("the team's results"),
+                _team,
+                rule=Rule(
+                    MANAGERS.roles,
+                    refusal=N_("Only managers and admins can see the team's results."),
+                ),
+            ),
+        ),
+    )
+)

@@ -15,16 +15,18 @@ from sqlalchemy import select
 
 from bot.categories import category_label
 from bot.complaints import planning, service, views
-from bot.complaints.handlers import SUBCOMMANDS, changed, parse_number
+from bot.complaints.handlers import changed, parse_number
 from bot.complaints.planning import ESCALATION
 from bot.context import Context
 from bot.errors import UserError
 from bot.i18n import N_, Translator
-from bot.router import router
-from bot.scheduled import JobContext, Outgoing, actor_for, job_kind, managers
+from bot.scheduled import JobContext, Outgoing, actor_for, managers
+from bot.tree import Router
 from bot.ui import Audience, Button, ButtonStyle, Message, Post, Reply, Section
 from bot.validation import minor_to_amount, parse_amount_minor
 from storage.models import Complaint
+
+router = Router("complaints.escalation")
 
 HOURS_MAX = 24 * 365
 
@@ -82,7 +84,7 @@ async def _escalated(job: JobContext) -> tuple[Complaint, list[str]] | None:
     return (complaint, why) if why else None
 
 
-@job_kind(ESCALATION)
+@router.job(ESCALATION)
 class Escalation:
     async def prepare(self, job: JobContext) -> tuple[Outgoing, ...]:
         found = await _escalated(job)
@@ -192,7 +194,3 @@ async def managers_command(ctx: Context, rest: str) -> Reply:
         ctx.workspace.managers_channel = None
         return Reply.text(ctx.t("Escalations will go to each manager's direct messages."))
     raise UserError(N_("Use /complaint managers here or /complaint managers off."))
-
-
-SUBCOMMANDS["escalation"] = escalation_command
-SUBCOMMANDS["managers"] = managers_command

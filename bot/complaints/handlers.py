@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TypeVar
 
@@ -23,16 +23,16 @@ from bot.context import Context
 from bot.errors import InvalidForm, UserError
 from bot.i18n import N_
 from bot.locks import lock_workspace
-from bot.router import router
-from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply, Section
+from bot.tree import Router
+from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply
 from bot.validation import FormContext, email_or_none, field_errors, phone_or_none
 from storage.models import Complaint
 
 Model = TypeVar("Model", bound=BaseModel)
 
+router = Router("complaints.handlers")
+
 LIST_VIEWS = ("open", "mine", "overdue", "all")
-# Subcommands that live in other modules (escalation settings...), registered by them.
-SUBCOMMANDS: dict[str, Callable[[Context, str], Awaitable[Reply]]] = {}
 CATEGORY_MAX = 40
 
 
@@ -80,59 +80,12 @@ def changed(ctx: Context, complaint: Complaint, note: str) -> Reply:
 # --- /complaint ---------------------------------------------------------------------------------
 
 
-@router.command("complaint")
-async def complaint_command(ctx: Context, text: str) -> Reply:
-    verb, _, rest = text.partition(" ")
-    verb, rest = verb.lower(), rest.strip()
-    if not verb or verb == "new":
-        return Reply(form=forms.create_form(ctx))
-    if verb == "list":
-        return await list_command(ctx, rest)
-    if verb == "show":
-        return await show(ctx, parse_number(rest))
-    if verb == "search":
-        return await search_command(ctx, rest)
-    if verb == "categories":
-        return await categories_command(ctx, rest)
-    if verb == "channel":
-        return await channel_command(ctx, rest.lower())
-    if verb == "help":
-        return Reply.say(help_message(ctx))
-    if verb in SUBCOMMANDS:
-        return await SUBCOMMANDS[verb](ctx, rest)
-    raise UserError(N_("Unknown subcommand “{verb}”. Type /complaint help."), verb=verb)
+async def new_command(ctx: Context, _rest: str) -> Reply:
+    return Reply(form=forms.create_form(ctx))
 
 
-def help_message(ctx: Context) -> Message:
-    t = ctx.t
-    return Message(
-        text=t("The complaint log"),
-        sections=(
-            Section(
-                body="\n".join(
-                    (
-                        t("/complaint — log a new complaint"),
-                        t("/complaint list [open|mine|overdue|all] — complaints, newest first"),
-                        t("/complaint list category NAME — complaints of one kind"),
-                        t("… page 2 — the next page of any list"),
-                        t("/complaint show N — everything about complaint #N"),
-                        t(
-                            "/complaint search WORDS|#N|PHONE — by what happened, number or "
-                            "category; by customer name or phone among those you may see"
-                        ),
-                        t("/complaint categories [add|remove NAME] — the kinds of complaint"),
-                        t("/complaint channel here|off — where complaint cards are posted"),
-                        t("/complaint escalation [hours N|amount X|off] — when managers are told"),
-                        t("/complaint managers here|off — the managers' channel for escalations"),
-                        t(
-                            "/complaint survey [delay HOURS|off] [one-month on|off] [name NAME] "
-                            "— customer surveys"
-                        ),
-                    )
-                )
-            ),
-        ),
-    )
+async def show_command(ctx: Context, rest: str) -> Reply:
+    return await show(ctx, parse_number(rest))
 
 
 async def list_command(ctx: Context, rest: str) -> Reply:
@@ -230,35 +183,45 @@ async def search_command(ctx: Context, text: str) -> Reply:
     return Reply.say(views.search_results(ctx, found))
 
 
+def _category_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > CATEGORY_MAX:
+        raise UserError(N_("Give a category name of 1 to {max} characters."), max=CATEGORY_MAX)
+    return name
+
+
 async def categories_command(ctx: Context, rest: str) -> Reply:
-    t = ctx.t
-    verb, _, name = rest.partition(" ")
-    verb, name = verb.lower(), name.strip()
-    if verb in ("add", "remove"):
-        if not name or len(name) > CATEGORY_MAX:
-            raise UserError(N_("Give a category name of 1 to {max} characters."), max=CATEGORY_MAX)
-        await lock_workspace(ctx)  # the list as the last change left it, not as first read
-        current = list(ctx.workspace.categories)
-        if verb == "add":
-            if any(name.lower() == category_label(c, t).lower() for c in current):
-                raise UserError(N_("The category “{name}” exists already."), name=name)
-            current.append(name)
-        else:
-            code = _category_code(ctx, name)
-            if len(current) == 1:
-                raise UserError(N_("Keep at least one category."))
-            current.remove(code)
-        ctx.workspace.categories = current
-        service.audit(ctx, "categories", None, categories=current)
-    # The listing, paged: `/complaint categories page 2`; after an addition, the page that
-    # shows it (the last), after a removal the first.
-    if verb == "add":
-        page = -(-len(ctx.workspace.categories) // paging.PAGE_SIZE)
-    elif verb == "remove":
-        page = 1
-    else:
-        page = paging.split_page(rest)[1]
-    return Reply.say(views.categories(ctx, page))
+    """The listing, paged: `/complaint categories page 2`."""
+    return Reply.say(views.categories(ctx, paging.split_page(rest)[1]))
+
+
+async def add_category(ctx: Context, rest: str) -> Reply:
+    """Added, and the page that shows it (the last)."""
+    name = _category_name(rest)
+    await lock_workspace(ctx)  # the list as the last change left it, not as first read
+    current = list(ctx.workspace.categories)
+    if any(name.lower() == category_label(c, ctx.t).lower() for c in current):
+        raise UserError(N_("The category “{name}” exists already."), name=name)
+    current.append(name)
+    _save_categories(ctx, current)
+    return Reply.say(views.categories(ctx, -(-len(current) // paging.PAGE_SIZE)))
+
+
+async def remove_category(ctx: Context, rest: str) -> Reply:
+    code = _category_code(ctx, _category_name(rest))
+    await lock_workspace(ctx)
+    current = list(ctx.workspace.categories)
+    if len(current) == 1:
+        raise UserError(N_("Keep at least one category."))
+    if code in current:
+        current.remove(code)
+    _save_categories(ctx, current)
+    return Reply.say(views.categories(ctx, 1))
+
+
+def _save_categories(ctx: Context, categories: list[str]) -> None:
+    ctx.workspace.categories = categories
+    service.audit(ctx, "categories", None, categories=categories)
 
 
 @router.action(views.CATEGORIES_ACTION)
@@ -268,9 +231,10 @@ async def categories_action(ctx: Context, _action: str, value: str) -> Reply:
     return Reply.say(views.categories(ctx, page))
 
 
-async def channel_command(ctx: Context, where: str) -> Reply:
+async def channel_command(ctx: Context, rest: str) -> Reply:
     """Cards go to one channel of the workspace's choosing, or where each command is typed."""
     t = ctx.t
+    where = rest.strip().lower()
     if where == "here":
         if ctx.actor.is_dm or not ctx.actor.channel_id:
             raise UserError(N_("Type this in the channel that should receive complaint cards."))

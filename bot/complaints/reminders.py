@@ -19,10 +19,12 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.outbox import standing
-from bot.router import router
-from bot.scheduled import JobContext, Outgoing, job_kind
+from bot.scheduled import JobContext, Outgoing
+from bot.tree import Router
 from bot.ui import Audience, Button, ButtonStyle, Message, Post, Reply, Section
 from storage.models import Complaint, FollowUp, Job, PostedMessage
+
+router = Router("complaints.reminders")
 
 SNOOZE = timedelta(days=1)
 SNOOZE_ACTION = "follow_up.snooze"
@@ -106,7 +108,7 @@ async def _due(job: JobContext) -> Due | None:
     return found
 
 
-@job_kind(FOLLOW_UP)
+@router.job(FOLLOW_UP)
 class FollowUpReminder:
     async def prepare(self, job: JobContext) -> tuple[Outgoing, ...]:
         due = await _due(job)

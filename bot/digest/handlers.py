@@ -1,13 +1,9 @@
-"""`/digest channel | schedule | preview`: where and when the weekly digest goes, and a look.
-
-Importing this module registers the digest's job kind as well.
-"""
+"""`/digest channel | schedule | preview`: where and when the weekly digest goes, and a look."""
 
 from __future__ import annotations
 
 import re
 
-import bot.digest.job  # noqa: F401 - registers the "digest" job kind
 from bot.complaints.service import audit
 from bot.context import Context
 from bot.digest import content, schedule, views
@@ -15,46 +11,16 @@ from bot.errors import UserError
 from bot.goals.periods import week_before
 from bot.i18n import N_
 from bot.locks import lock_workspace
-from bot.router import router
-from bot.ui import Message, Reply, Section
+from bot.permissions import MANAGERS
+from bot.tree import Arg, ArgKind, Command, Router
+from bot.ui import Reply
+
+router = Router("digest.handlers")
 
 # Slack's and Discord's channel mentions, <#C123|name> and <#123>: the id is what we keep.
 _MENTION = re.compile(r"^<#([A-Za-z0-9]{1,60})(?:\|[^>]*)?>$")
 _NAME = re.compile(r"^#[^\s#<>|@]{1,63}$")
 CHANNEL_USAGE = N_("Use /digest channel here, /digest channel #name, or /digest channel off.")
-
-
-def help_message(ctx: Context) -> Message:
-    t = ctx.t
-    return Message(
-        text=t("The weekly digest"),
-        sections=(
-            Section(
-                body="\n".join(
-                    (
-                        t("/digest channel here|#name|off — where the weekly digest goes"),
-                        t("/digest schedule [DAY HH:MM] — when it goes, e.g. mon 09:00"),
-                        t("/digest preview — last week's digest, shown only to you"),
-                    )
-                )
-            ),
-        ),
-    )
-
-
-@router.command("digest")
-async def digest_command(ctx: Context, text: str) -> Reply:
-    verb, _, rest = text.partition(" ")
-    verb, rest = verb.lower(), rest.strip()
-    if verb == "channel":
-        return await channel_command(ctx, rest)
-    if verb == "schedule":
-        return await schedule_command(ctx, rest)
-    if verb == "preview":
-        return await preview(ctx)
-    if verb in ("", "help"):
-        return Reply.say(help_message(ctx))
-    raise UserError(N_("Unknown subcommand “{verb}”. Type /digest help."), verb=verb)
 
 
 def channel_shown(channel: str) -> str:
@@ -83,7 +49,8 @@ def _channel(ctx: Context, where: str) -> str | None:
     raise UserError(CHANNEL_USAGE)
 
 
-async def channel_command(ctx: Context, where: str) -> Reply:
+async def channel_command(ctx: Context, rest: str) -> Reply:
+    where = rest.strip()
     t = ctx.t
     if not where:
         if not ctx.workspace.digest_channel:
@@ -131,8 +98,48 @@ async def schedule_command(ctx: Context, rest: str) -> Reply:
     return Reply.text(t("The weekly digest goes {when}.").format(when=when_shown(ctx)))
 
 
-async def preview(ctx: Context) -> Reply:
+async def preview(ctx: Context, _rest: str = "") -> Reply:
     """Last week's digest as it would be sent now, only to the person who asked."""
     week = week_before(ctx.now(), ctx.zone)
     digest = await content.compute(ctx.session, ctx.workspace, week, ctx.now())
     return Reply.say(views.render(digest, ctx.t, currency=ctx.workspace.currency))
+
+
+router.add(
+    Command(
+        "digest",
+        N_("The weekly digest: where and when it goes"),
+        title=N_("The weekly digest"),
+        subcommands=(
+            Command(
+                "channel",
+                N_("where the weekly digest goes"),
+                channel_command,
+                (
+                    Arg(
+                        "where",
+                        ArgKind.CHANNEL,
+                        N_("here, #channel or off"),
+                        placeholder="here|#name|off",
+                    ),
+                ),
+                change=MANAGERS,
+            ),
+            Command(
+                "schedule",
+                N_("when it goes, e.g. mon 09:00"),
+                schedule_command,
+                (
+                    Arg(
+                        "when",
+                        ArgKind.TEXT,
+                        N_("A day and a time, e.g. mon 09:00"),
+                        placeholder="DAY HH:MM",
+                    ),
+                ),
+                change=MANAGERS,
+            ),
+            Command("preview", N_("last week's digest, shown only to you"), preview),
+        ),
+    )
+)

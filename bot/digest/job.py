@@ -24,9 +24,12 @@ from bot.digest.content import compute
 from bot.digest.schedule import KIND, latest_fire, next_fire
 from bot.digest.views import render
 from bot.goals.periods import week_before
-from bot.scheduled import JobContext, Outgoing, actor_for, job_kind
+from bot.scheduled import JobContext, Outgoing, actor_for
+from bot.tree import Router
 from bot.ui import Audience, Post, Reply
 from storage.models import DigestSend, Member, Workspace
+
+router = Router("digest.job")
 
 # Within a quarter of an hour of its time (a scheduler tick, a retried post) is on time.
 LATE_AFTER = timedelta(minutes=15)
@@ -80,7 +83,7 @@ def _period(job: JobContext, scheduled: datetime) -> str:
     return week_before(scheduled, job.workspace_translator().timezone).label
 
 
-@job_kind(KIND)
+@router.job(KIND)
 class DigestJob:
     async def prepare(self, job: JobContext) -> tuple[Outgoing, ...]:
         workspace, now = job.workspace, job.now()

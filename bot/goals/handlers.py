@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 
 from pydantic import ValidationError
@@ -16,9 +17,12 @@ from bot.goals import forms, service, views
 from bot.goals.periods import local_day, midnight, week_before
 from bot.goals.schemas import GoalFormContext, GoalIn, metric_name, parse_decimal
 from bot.i18n import N_
-from bot.router import router
-from bot.ui import FieldErrors, Message, Reply, Section
+from bot.permissions import MANAGERS
+from bot.tree import Arg, ArgKind, Command, Router
+from bot.ui import FieldErrors, Reply
 from bot.validation import field_errors
+
+router = Router("goals.handlers")
 
 RECORD_USAGE = N_(
     "Use /metric record NAME VALUE [YYYY-MM-DD], for example /metric record returns 12"
@@ -47,40 +51,17 @@ def form_context(ctx: Context) -> GoalFormContext:
     )
 
 
-def help_message(ctx: Context) -> Message:
-    t = ctx.t
-    return Message(
-        text=t("Service goals"),
-        sections=(
-            Section(
-                body="\n".join(
-                    (
-                        t("/goal list — the goals and how last week went"),
-                        t("/goal add · /goal edit N · /goal remove N — managers and admins"),
-                        t("/metric record NAME VALUE [DATE] — record a figure, e.g. returns"),
-                        t("/metric list [NAME] — the figures recorded"),
-                    )
-                )
-            ),
-        ),
-    )
+async def add_goal(ctx: Context, _rest: str) -> Reply:
+    return Reply(form=forms.goal_form(ctx))
 
 
-@router.command("goal")
-async def goal_command(ctx: Context, text: str) -> Reply:
-    verb, _, rest = text.partition(" ")
-    verb, rest = verb.lower(), rest.strip()
-    if verb in ("", "list"):
-        return await list_goals(ctx, rest)
-    if verb == "help":
-        return Reply.say(help_message(ctx))
-    if verb not in ("add", "edit", "remove"):
-        raise UserError(N_("Unknown subcommand “{verb}”. Type /goal help."), verb=verb)
-    if verb == "add":
-        return Reply(form=forms.goal_form(ctx))
-    goal = await service.get(ctx, number=parse_number(rest), for_update=verb == "remove")
-    if verb == "edit":
-        return Reply(form=forms.goal_form(ctx, goal))
+async def edit_goal(ctx: Context, rest: str) -> Reply:
+    goal = await service.get(ctx, number=parse_number(rest))
+    return Reply(form=forms.goal_form(ctx, goal))
+
+
+async def remove_goal(ctx: Context, rest: str) -> Reply:
+    goal = await service.get(ctx, number=parse_number(rest), for_update=True)
     service.remove(ctx, goal=goal)
     return Reply.text(ctx.t("Goal {number} is removed.").format(number=goal.number))
 
@@ -129,22 +110,13 @@ def _user_error(error: PydanticCustomError) -> UserError:
     return UserError(str(params.pop("msgid")), **params)
 
 
-@router.command("metric")
-async def metric_command(ctx: Context, text: str) -> Reply:
-    verb, _, rest = text.partition(" ")
-    verb, rest = verb.lower(), rest.strip()
-    if verb == "record":
-        return await record_command(ctx, rest)
-    if verb in ("", "list"):
-        try:
-            name = metric_name(rest) if rest else None
-        except PydanticCustomError as error:
-            raise _user_error(error) from None
-        values = await service.recorded(ctx, name=name)
-        return Reply.say(views.figures_message(values, name, ctx.t))
-    if verb == "help":
-        return Reply.say(help_message(ctx))
-    raise UserError(N_("Unknown subcommand “{verb}”. Type /metric help."), verb=verb)
+async def list_figures(ctx: Context, rest: str) -> Reply:
+    try:
+        name = metric_name(rest.strip()) if rest.strip() else None
+    except PydanticCustomError as error:
+        raise _user_error(error) from None
+    values = await service.recorded(ctx, name=name)
+    return Reply.say(views.figures_message(values, name, ctx.t))
 
 
 async def record_command(ctx: Context, rest: str) -> Reply:
@@ -175,3 +147,51 @@ async def record_command(ctx: Context, rest: str) -> Reply:
     )
     day = ctx.t.date(midnight(on, ctx.zone))
     return Reply.text(note.format(name=name, day=day, value=ctx.t.number(value, 4)))
+
+
+PAGE = Arg("page", ArgKind.NUMBER, N_("Which page of the list"), keyword=True)
+GOAL = Arg("number", ArgKind.NUMBER, N_("The goal's number"), required=True)
+NAME = Arg("name", ArgKind.TEXT, N_("The figure's name"), placeholder="NAME")
+
+router.add(
+    Command(
+        "goal",
+        N_("Goals for the team and how they stand"),
+        title=N_("Service goals"),
+        default="list",
+        subcommands=(
+            Command("list", N_("the goals and how last week went"), list_goals, (PAGE,)),
+            Command("add", N_("add a goal"), add_goal, rule=MANAGERS),
+            Command("edit", N_("change a goal"), edit_goal, (GOAL,), rule=MANAGERS),
+            Command("remove", N_("remove a goal"), remove_goal, (GOAL,), rule=MANAGERS),
+        ),
+    )
+)
+router.add(
+    Command(
+        "metric",
+        N_("Record a measurement for a goal"),
+        default="list",
+        subcommands=(
+            Command("list", N_("the figures recorded"), list_figures, (NAME,)),
+            Command(
+                "record",
+                N_("record a figure, e.g. returns"),
+                record_command,
+                (
+                    replace(NAME, required=True),
+                    Arg(
+                        "value", ArgKind.NUMBER, N_("Its value"), required=True, placeholder="VALUE"
+                    ),
+                    Arg(
+                        "date",
+                        ArgKind.TEXT,
+                        N_("The day, YYYY-MM-DD; today if left out"),
+                        placeholder="DATE",
+                    ),
+                ),
+                rule=MANAGERS,
+            ),
+        ),
+    )
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.clock import SystemClock
 from bot.context import Actor, Context
 from bot.errors import UserError
 from bot.goals.service import active
@@ -80,8 +81,6 @@ async def attachment(ctx: Context) -> Attachment:
 async def export(db: Database, settings: Settings, workspace: str | None) -> str:
     """`carebot export policy`: the document of one workspace ("platform:id"; optional when
     there is only one), written as its members read it in the workspace's language."""
-    from bot.app import CareBot  # the facade imports this module's handlers
-
     async with db.transaction() as session:
         query = select(Workspace).order_by(Workspace.id)
         if workspace:
@@ -102,5 +101,7 @@ async def export(db: Database, settings: Settings, workspace: str | None) -> str
         if admin is None:
             raise UserError(N_("Nobody has used carebot in that workspace yet."))
         actor = Actor(place.platform, place.external_id, admin.external_id, admin.display_name)
-        ctx = await CareBot(db, settings).context(session, actor)
+        ctx = Context.of(
+            session, SystemClock(), place, admin, actor, settings.retention_delay_months
+        )
         return await markdown(ctx.for_channel())

@@ -10,27 +10,11 @@ from bot.context import Context
 from bot.errors import InvalidForm, NotFound, UserError
 from bot.i18n import N_
 from bot.policy import document, evidence, service, training, views
-from bot.policy.content import Section
-from bot.router import router
+from bot.policy.content import SECTIONS, Section
+from bot.tree import Arg, ArgKind, Command, Router
 from bot.ui import FieldErrors, Message, Post, Reply
-from bot.ui import Section as Part
 
-
-def help_message(ctx: Context) -> Message:
-    t = ctx.t
-    return Message(
-        text=t("The customer service policy"),
-        sections=(
-            Part(
-                body="\n".join(
-                    (
-                        t("/policy — the workbook: write the policy together, section by section"),
-                        t("/policy document — the policy as a document (Markdown)"),
-                    )
-                )
-            ),
-        ),
-    )
+router = Router("policy.handlers")
 
 
 def _section(code: str) -> Section:
@@ -61,19 +45,19 @@ async def the_document(ctx: Context) -> Reply:
     return Reply(posts=(Post(Message(text=note, files=(file,))),))
 
 
-@router.command("policy")
-async def policy_command(ctx: Context, text: str) -> Reply:
-    verb = text.strip().lower()
-    if not verb:
+async def policy_command(ctx: Context, rest: str) -> Reply:
+    """The overview, or one section named by its code (`/policy values`)."""
+    code = rest.strip().lower()
+    if not code:
         return await overview(ctx)
-    if verb == "document":
-        return await the_document(ctx)
-    if verb == "help":
-        return Reply.say(help_message(ctx))
-    section = service.section_of(verb)
+    section = service.section_of(code)
     if section is not None:
         return await show(ctx, section)
-    raise UserError(N_("Unknown subcommand “{verb}”. Type /policy help."), verb=verb)
+    raise UserError(N_("Unknown subcommand “{verb}”. Type /policy help."), verb=code)
+
+
+async def document_command(ctx: Context, _rest: str) -> Reply:
+    return await the_document(ctx)
 
 
 @router.action("policy.overview")
@@ -145,3 +129,29 @@ async def save_form(
             version=version, section=ctx.t(section.title)
         )
     return Reply(posts=(Post(Message(text=note)), *reply.posts))
+
+
+router.add(
+    Command(
+        "policy",
+        N_("Write the customer service policy together"),
+        title=N_("The customer service policy"),
+        default="workbook",
+        subcommands=(
+            Command(
+                "workbook",
+                N_("the workbook: write the policy together, section by section"),
+                policy_command,
+                (
+                    Arg(
+                        "section",
+                        ArgKind.CHOICE,
+                        N_("A section of the policy"),
+                        choices=tuple(s.code for s in SECTIONS),
+                    ),
+                ),
+            ),
+            Command("document", N_("the policy as a document (Markdown)"), document_command),
+        ),
+    )
+)

@@ -11,10 +11,13 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.i18n import Translator
-from bot.scheduled import JobContext, Outgoing, actor_for, cancel, job_kind, managers, plan
+from bot.scheduled import JobContext, Outgoing, actor_for, cancel, managers, plan
+from bot.tree import Router
 from bot.ui import Audience, Message, Post, Reply, Section
 from bot.validation import not_in_past, parse_datetime
 from storage.models import TrainingSession
+
+router = Router("policy.training")
 
 KIND = "training"
 AHEAD = timedelta(days=1)
@@ -108,7 +111,7 @@ def reminder(t: Translator, session: TrainingSession) -> Message:
     )
 
 
-@job_kind(KIND)
+@router.job(KIND)
 class TrainingReminder:
     """The day before a session: in the digest's or the complaints' channel, else to each
     manager."""

@@ -10,9 +10,11 @@ from bot.i18n import N_
 from bot.privacy import customers
 from bot.privacy.customers import Customer
 from bot.privacy.document import document, to_json
-from bot.router import router
+from bot.tree import Router
 from bot.ui import Attachment, Button, ButtonStyle, Message, Reply, Section
 from storage.models import Complaint
+
+router = Router("privacy.handlers")
 
 ERASE = "privacy.erase"
 USAGE = N_(
@@ -22,10 +24,16 @@ USAGE = N_(
 BY = {"phone": "p", "email": "e", "name": "n"}
 
 
-async def customer_command(ctx: Context, rest: str) -> Reply:
-    verb, _, typed = rest.partition(" ")
-    verb = verb.lower()
-    if verb not in ("export", "erase") or not typed.strip():
+async def export_command(ctx: Context, rest: str) -> Reply:
+    return await _customer(ctx, "export", rest)
+
+
+async def erase_command(ctx: Context, rest: str) -> Reply:
+    return await _customer(ctx, "erase", rest)
+
+
+async def _customer(ctx: Context, verb: str, typed: str) -> Reply:
+    if not typed.strip():
         raise UserError(USAGE)
     customer = customers.identify(typed, ctx.workspace.phone_region)
     found = await customers.find(ctx.session, ctx.workspace.id, customer)

@@ -24,9 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.complaints.service import RESOLVED
 from bot.privacy import customers
 from bot.privacy.planning import DAILY, KIND
-from bot.scheduled import JobContext, Outgoing, actor_for, job_kind
+from bot.scheduled import JobContext, Outgoing, actor_for
+from bot.tree import Router
 from bot.ui import Reply
 from storage.models import Complaint, Member, RetentionCheck, Workspace
+
+router = Router("privacy.retention")
 
 BATCH = 500
 
@@ -56,7 +59,7 @@ async def _someone(session: AsyncSession, workspace: Workspace) -> Member | None
     )
 
 
-@job_kind(KIND)
+@router.job(KIND)
 class AnonymiseJob:
     async def prepare(self, job: JobContext) -> tuple[Outgoing, ...]:
         days = job.settings.personal_data_retention_days

@@ -22,9 +22,9 @@ from bot.complaints.planning import RETENTION, key
 from bot.context import Context
 from bot.errors import NotFound, UserError
 from bot.i18n import N_
-from bot.router import router
-from bot.scheduled import JobContext, Outgoing, cancel, job_kind
+from bot.scheduled import JobContext, Outgoing, cancel
 from bot.surveys.jobs import retention_survey, waiting_on_customer
+from bot.tree import Router
 from bot.ui import (
     Audience,
     Button,
@@ -40,6 +40,8 @@ from bot.ui import (
 )
 from bot.validation import OptionalText, check_length, display_phone, invalid, require
 from storage.models import Complaint, Member, RetentionCheck
+
+router = Router("retention.checks")
 
 FORM = "retention.record"
 BETTER_MAX = 1000
@@ -172,7 +174,7 @@ async def _open_check(job: JobContext) -> tuple[RetentionCheck, Complaint] | Non
     return (check, complaint) if complaint is not None else None
 
 
-@job_kind(RETENTION)
+@router.job(RETENTION)
 class RetentionPrompt:
     """When due, the customer is asked first (the one-month survey, its link to the agent);
     the agent is asked to call when they have not answered in SURVEY_WAIT_DAYS (or cannot be

@@ -3,7 +3,6 @@ survey settings, shown to everyone and changed by managers."""
 
 from __future__ import annotations
 
-from bot.complaints.handlers import SUBCOMMANDS
 from bot.complaints.service import audit
 from bot.context import Context
 from bot.errors import UserError
@@ -86,6 +85,3 @@ def settings_message(ctx: Context) -> Message:
             Section(body=t(USAGE)),
         ),
     )
-
-
-SUBCOMMANDS["survey"] = survey_command

@@ -15,14 +15,17 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from bot.i18n import Translator
-from bot.scheduled import JobContext, Outgoing, actor_for, job_kind, managers
+from bot.scheduled import JobContext, Outgoing, actor_for, managers
 from bot.surveys import messages, service
 from bot.surveys.answers import RETENTION
 from bot.surveys.email import survey_email
 from bot.surveys.keys import link_key
 from bot.surveys.links import page_url, sign, unsubscribe_url
+from bot.tree import Router
 from bot.ui import Audience, Post, Reply
 from storage.models import Complaint, Member, Survey
+
+router = Router("surveys.jobs")
 
 log = logging.getLogger("carebot.surveys")
 
@@ -76,7 +79,7 @@ async def send_out(job: JobContext, survey: Survey, complaint: Complaint) -> Out
     return Outgoing(ctx.actor, Reply(posts=(Post(message, Audience.DM),)))
 
 
-@job_kind(service.SEND)
+@router.job(service.SEND)
 class SurveySend:
     """The resolution survey, when its delay has passed."""
 
@@ -95,7 +98,7 @@ class SurveySend:
         return None
 
 
-@job_kind(service.EMAIL)
+@router.job(service.EMAIL)
 class SurveyEmail:
     """The invitation in the customer's inbox, in their language, with an unsubscribe link."""
 
@@ -160,7 +163,7 @@ def managers_should_know(job: JobContext, complaint: Complaint) -> bool:
     return hours is not None and end - complaint.received_at >= timedelta(hours=hours)
 
 
-@job_kind(service.ALERT)
+@router.job(service.ALERT)
 class SurveyAlert:
     """A customer answered 1–2 or "not satisfied": the agent hears at once, with Reopen."""
 

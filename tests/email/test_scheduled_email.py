@@ -16,7 +16,8 @@ from adapters.email.deliver import EmailDeliverer
 from bot.clock import ManualClock
 from bot.context import Actor
 from bot.i18n import Translator
-from bot.scheduled import JOB_KINDS, JobContext, Outgoing
+from bot.routes import root
+from bot.scheduled import JobContext, Outgoing
 from bot.settings import Settings
 from bot.surveys.email import survey_email
 from bot.ui import Reply
@@ -58,11 +59,11 @@ class SurveyMail:
 
 @pytest.fixture
 def kind() -> Iterator[SurveyMail]:
-    JOB_KINDS[KIND] = mail = SurveyMail()
+    root().jobs[KIND] = mail = SurveyMail()
     try:
         yield mail
     finally:
-        del JOB_KINDS[KIND]
+        del root().jobs[KIND]
 
 
 @pytest.fixture

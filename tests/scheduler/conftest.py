@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.context import Actor
-from bot.scheduled import JOB_KINDS, JobContext, Outgoing, plan
+from bot.routes import root
+from bot.scheduled import JobContext, Outgoing, plan
 from bot.settings import Settings
 from bot.ui import Reply
 from scheduler.engine import Engine
@@ -81,11 +82,11 @@ class Recorder:
 @pytest.fixture
 def kind() -> Iterator[EchoKind]:
     echo = EchoKind()
-    JOB_KINDS[KIND] = echo
+    root().jobs[KIND] = echo
     try:
         yield echo
     finally:
-        del JOB_KINDS[KIND]
+        del root().jobs[KIND]
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.context import Context
-from bot.router import router
+from bot.routes import root
+from bot.tree import Command
 from bot.ui import Attachment, Audience, Message, Post, Reply
 from storage.db import Database
 from storage.models import DeliveryFailure
@@ -43,15 +44,15 @@ class Probe:
 @pytest.fixture
 def probe() -> Iterator[Probe]:
     probe = Probe()
-    previous = router.commands.get("assessment")
-    router.commands["assessment"] = probe.handle
+    previous = root().commands.get("assessment")
+    root().commands["assessment"] = Command("assessment", "probe", probe.handle)
     try:
         yield probe
     finally:
         if previous is None:
-            router.commands.pop("assessment", None)
+            root().commands.pop("assessment", None)
         else:
-            router.commands["assessment"] = previous
+            root().commands["assessment"] = previous
 
 
 async def run(side: SlackClientSide, probe: Probe, *posts: Post, channel: str = "C1") -> None:
