@@ -26,7 +26,7 @@ from bot.charts import with_charts
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
 from bot.errors import InvalidForm, UserError
-from bot.help import group_help, unknown
+from bot.help import everything, group_help, unknown
 from bot.i18n import N_, Translator, resolve_locale
 from bot.logs import stack
 from bot.members import find_workspace_and_member, workspace_and_member, workspace_for
@@ -122,6 +122,8 @@ class CareBot:
 
         async def handle(ctx: Context) -> Reply:
             await permissions.check(ctx, demand)
+            if found.step is Step.HELP and not found.command.subcommands:
+                return Reply.say(everything(ctx, self.routes.commands))
             if found.step is Step.HELP:
                 return Reply.say(group_help(ctx, found.path))
             if found.step is Step.UNKNOWN or found.command.run is None:

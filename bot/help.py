@@ -51,16 +51,17 @@ def unknown(path: Sequence[Command], rest: str) -> UserError:
 
 
 def everything(ctx: Context, commands: Mapping[str, Command]) -> Message:
-    """`/help`: a section per command, the person's own commands only, in their language."""
+    """`/help`: a section per command, the person's own commands only, in their language;
+    the few that only lead elsewhere share the last one."""
     t = ctx.t
-    ordered = [c for n, c in commands.items() if n not in GENERAL] + [
-        commands[n] for n in GENERAL if n in commands
-    ]
     sections = []
-    for command in ordered:
-        body = "\n".join(lines(ctx, (command,), command.name))
-        if body:
+    for name, command in commands.items():
+        body = "\n".join(lines(ctx, (command,), name))
+        if body and name not in GENERAL:
             sections.append(Section(title=t(_title(command)), body=body))
+    general = [line for n in GENERAL if n in commands for line in lines(ctx, (commands[n],), n)]
+    if general:
+        sections.append(Section(body="\n".join(general)))
     return Message(text=t("What carebot can do"), sections=tuple(sections))
 
 

@@ -11,11 +11,9 @@ from functools import cache
 from bot import admin, home, language, outbox
 from bot.assessment import handlers as assessment
 from bot.complaints import commands as complaints
-from bot.context import Context
 from bot.digest import handlers as digest
 from bot.digest import job as digest_job
 from bot.goals import handlers as goals
-from bot.help import everything
 from bot.i18n import N_
 from bot.permissions import EVERYONE, Rule
 from bot.policy import handlers as policy
@@ -25,18 +23,13 @@ from bot.privacy import retention as privacy_retention
 from bot.retention import checks as retention
 from bot.surveys import jobs as survey_jobs
 from bot.tree import Command, Router
-from bot.ui import Reply
-
-
-async def help_command(ctx: Context, _rest: str) -> Reply:
-    return Reply.say(everything(ctx, root().commands))
 
 
 @cache
 def root() -> Router:
     """The whole tree, built once per process."""
     here = Router("root")
-    here.add(Command("help", N_("What carebot can do"), help_command))
+    here.add(Command("help", N_("What carebot can do")))  # all of the tree, read by the core
     return here.include(
         complaints.router,
         assessment.router,

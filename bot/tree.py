@@ -187,7 +187,8 @@ def resolve(top: Command, text: str) -> Found:
         if rest and not (default.args or default.subcommands):
             return Found(tuple(path), Step.UNKNOWN, rest)
         path.append(default)  # the words are the default's
-    return Found(tuple(path), Step.RUN, rest)
+    # A command that neither runs nor groups is the help of everything (`/help`).
+    return Found(tuple(path), Step.RUN if path[-1].run else Step.HELP, rest)
 
 
 @dataclass
