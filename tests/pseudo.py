@@ -97,6 +97,8 @@ def pseudo_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 # What may stand outside the wrapping: dates and times as Babel writes them in English, URLs,
 # command words, numbers, and the proper names below.
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+# A help line's usage is what people type: "/complaint list [open|mine] [page N] — …".
+_USAGE = re.compile(r"(?<![\w])/[a-z][^\n—⟦]* —")
 _ALLOWED = [
     re.compile(r"https?://\S+"),
     re.compile(rf"\b{_MONTHS}\b"),
@@ -122,7 +124,7 @@ def leaks(text: str, typed: Iterable[str] = (), names: Iterable[str] = ()) -> li
     """The lines of `text` with words outside ⟦…⟧ that are none of what may stand there,
     each as "the line  «what is left of it»"."""
     allowed = sorted({*typed, *names, *PROPER_NAMES} - {""}, key=len, reverse=True)
-    rest = text
+    rest = _USAGE.sub(" ", text)
     for value in allowed:  # typed data first: it may hold anything, even ⟦ or a URL
         rest = rest.replace(value, " " + "\n" * value.count("\n"))
     rest = _strip_wrapped(rest)

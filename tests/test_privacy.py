@@ -206,4 +206,4 @@ async def test_erasing_by_name_and_only_for_admins(
     )
     await carebot.action(asha, button.action, button.value)
     assert [c.customer_name for c in await complaints(db)] == ["erased", "Sunita Rao"]
-    assert "Use /carebot customer" in texts(await carebot.command(asha, "carebot", "customer"))
+    assert "/carebot customer erase" in texts(await carebot.command(asha, "carebot", "customer"))
