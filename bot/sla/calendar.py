@@ -8,6 +8,7 @@ clock on the wall does). Nothing counts minutes.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -103,3 +104,58 @@ class Calendar:
                 break
             total += min(close, end) - begin
         return total
+
+    def timeline(self, since: datetime, days: int = 400) -> Timeline:
+        """The working intervals of `days` calendar days from `since`, for many deadlines at
+        once (a calendar change recomputes every open complaint's): each is then a bisection."""
+        starts: list[datetime] = []
+        ends: list[datetime] = []
+        day = since.astimezone(ZoneInfo(self.zone)).date() - timedelta(days=1)
+        for _ in range(days + 1):
+            if self.is_open(day):
+                start, end = self.hours_of(day)
+                starts.append(start)
+                ends.append(end)
+            day += timedelta(days=1)
+        return Timeline(self, starts, ends)
+
+
+class Timeline:
+    """A calendar's working intervals over a stretch of days, with the business time before
+    each: business time at a moment, and the moment of a business time, by bisection."""
+
+    def __init__(self, calendar: Calendar, starts: list[datetime], ends: list[datetime]) -> None:
+        self.calendar = calendar
+        self.starts = starts
+        self.ends = ends
+        self.before: list[timedelta] = []
+        total = timedelta()
+        for start, end in zip(starts, ends, strict=True):
+            self.before.append(total)
+            total += end - start
+        self.total = total
+
+    def _covers(self, moment: datetime) -> bool:
+        return bool(self.starts) and self.starts[0] <= moment <= self.ends[-1]
+
+    def worked(self, moment: datetime) -> timedelta:
+        """Business time from the timeline's start to `moment`."""
+        i = bisect_right(self.starts, moment) - 1
+        if i < 0:
+            return timedelta()
+        return self.before[i] + min(moment, self.ends[i]) - self.starts[i]
+
+    def add(self, start: datetime, amount: timedelta) -> datetime:
+        target = self.worked(start) + amount
+        if not self._covers(start) or target > self.total:
+            return self.calendar.add(start, amount)  # beyond the stretch: day by day
+        i = bisect_right(self.before, target) - 1
+        # At an interval's very start the deadline is the close of the one before (as add).
+        while i > 0 and self.before[i] == target:
+            i -= 1
+        return self.starts[i] + (target - self.before[i])
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        if not (self._covers(start) and self._covers(end)):
+            return self.calendar.between(start, end)
+        return self.worked(end) - self.worked(start)

@@ -176,3 +176,15 @@ def test_a_calendar_that_never_opens_is_refused() -> None:
         never.add(at(UTC, "2026-12-01 10:00"), timedelta(hours=1))
     with pytest.raises(ValueError, match="closes after it opens"):
         Calendar("UTC", WEEKDAYS, time(17), time(9))
+
+
+@pytest.mark.parametrize(
+    ("why", "calendar", "start", "amount", "due"), CASES, ids=[c[0] for c in CASES]
+)
+def test_a_timeline_agrees_with_the_calendar(
+    why: str, calendar: Calendar, start: datetime, amount: timedelta, due: datetime
+) -> None:
+    """The bisection used for many deadlines at once gives the same answers as the day walk."""
+    timeline = calendar.timeline(start - timedelta(days=3))
+    assert timeline.add(start, amount) == due
+    assert timeline.between(start, due) == amount
