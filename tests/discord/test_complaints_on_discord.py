@@ -41,7 +41,7 @@ async def test_four_modals_log_a_complaint_and_post_a_card_without_personal_data
     world: World, db: Database
 ) -> None:
     opened = await world.asha.slash(world.channel, "complaint")
-    assert opened.modal is not None and opened.modal["title"] == "Log a complaint (1/4)"
+    assert opened.modal is not None and opened.modal["title"] == "The customer (1/4)"
     first = await fill(world.asha, opened, STEP_1)
     assert ephemeral(first) and "Part 1 of 4 is kept" in shown(first.response)
     assert public(world.channel) == []  # nothing is posted, nothing saved, until the end
@@ -79,7 +79,7 @@ async def test_a_wrong_field_is_named_nothing_is_saved_and_what_was_typed_is_kep
     assert await complaints(db) == [] and public(world.channel) == []
 
     reopened = await world.asha.click(errors, label="Correct “Customer phone”")
-    assert reopened.modal is not None and reopened.modal["title"] == "Log a complaint (1/4)"
+    assert reopened.modal is not None and reopened.modal["title"] == "The customer (1/4)"
     typed = {
         c["component"]["custom_id"]: c["component"].get("value")
         for c in reopened.modal["components"]
@@ -89,7 +89,7 @@ async def test_a_wrong_field_is_named_nothing_is_saved_and_what_was_typed_is_kep
 
     assert "Complaint #1 is logged" in shown(ephemeral(fixed)[0])  # no steps asked again
     (saved,) = await complaints(db)
-    assert saved.solution == "Refund the shipping fee"  # step 2, typed before the error
+    assert saved.solution == "Refund the shipping fee"  # step 3, typed before the error
     assert shown(card(world))
 
 
@@ -178,7 +178,7 @@ async def test_a_message_becomes_a_complaint_from_its_context_menu(
 ) -> None:
     said = await world.bob.send(world.channel, "My parcel came two weeks late")
     opened = await world.asha.context_menu(world.channel, "Log as complaint", said)
-    assert opened.modal is not None and opened.modal["title"] == "Log a complaint (1/4)"
+    assert opened.modal is not None and opened.modal["title"] == "The customer (1/4)"
     first = await fill(world.asha, opened, STEP_1)  # the customer first, then what happened
     second = await next_step(world.asha, first, "Continue (2/4)")
     assert "My parcel came two weeks late" in values(second.modal)
