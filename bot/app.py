@@ -13,18 +13,22 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
+from datetime import timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import bot.drafts
 import bot.home
 import bot.outbox
 from bot import permissions
 from bot.charts import with_charts
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
+from bot.drafts import Draft
 from bot.errors import InvalidForm, UserError
 from bot.help import everything, group_help, unknown
 from bot.i18n import N_, Translator, resolve_locale
@@ -34,15 +38,24 @@ from bot.metrics import ERROR, METRICS, OK, REFUSED, Metrics
 from bot.routes import root
 from bot.settings import Settings
 from bot.tree import Router, Step, resolve
-from bot.ui import Audience, Reply
+from bot.ui import Audience, Form, Reply
 from storage.db import Database
 from storage.models import Delivery, PostedMessage
 
 log = logging.getLogger(__name__)
 
 UNKNOWN = N_("I don't know that. Type /help to see what I can do.")
+FAILED = N_("Something went wrong on our side; nothing was saved. Error id: {error_id}")
 
 Handle = Callable[[Context], Awaitable[Reply]]
+T = TypeVar("T")
+
+
+class DraftFailed(UserError):
+    """A draft could not be read or saved: the sentence names the logged error's id."""
+
+    def __init__(self, error_id: str) -> None:
+        super().__init__(FAILED, error_id=error_id)
 
 
 async def first_delivery(ctx: Context, key: str) -> bool:
@@ -201,6 +214,81 @@ class CareBot:
                 )
             )
 
+    # --- drafts: forms an adapter shows in steps (bot/drafts.py) ---------------------------------
+
+    async def open_draft(self, actor: Actor, form: Form, token: str) -> Draft:
+        """A draft of `form` under `token` (the opening interaction's id), kept in the database
+        for FORM_DRAFT_MINUTES."""
+        ttl = timedelta(minutes=self.settings.form_draft_minutes)
+
+        async def opened(session: AsyncSession) -> Draft:
+            workspace, member = await workspace_and_member(
+                session, actor, self.settings, self.clock
+            )
+            now = self.clock.now()
+            return await bot.drafts.open_draft(
+                session, workspace, member, actor, form, token, now, ttl
+            )
+
+        return await self._draft_call(actor.platform, "open", opened)
+
+    async def draft(self, platform: str, user_id: str, token: str) -> Draft | None:
+        """The person's draft under `token`; None if it expired or is not theirs."""
+        now = self.clock.now()
+        return await self._draft_call(
+            platform, "find", lambda s: bot.drafts.find(s, platform, user_id, token, now)
+        )
+
+    async def save_step(
+        self,
+        platform: str,
+        user_id: str,
+        token: str,
+        step: int,
+        values: Mapping[str, str | None],
+    ) -> Draft | None:
+        """A step's values kept, the step marked done; None if the draft is gone."""
+        now = self.clock.now()
+        return await self._draft_call(
+            platform,
+            "save",
+            lambda s: bot.drafts.save_step(s, platform, user_id, token, step, values, now),
+        )
+
+    async def close_draft(self, platform: str, user_id: str, token: str) -> None:
+        """The form was submitted: what was typed is forgotten."""
+        now = self.clock.now()
+        await self._draft_call(
+            platform, "close", lambda s: bot.drafts.close(s, platform, user_id, token, now)
+        )
+
+    async def _draft_call(
+        self, platform: str, name: str, call: Callable[[AsyncSession], Awaitable[T]]
+    ) -> T:
+        """One transaction; a failure is logged by its type and id only (a draft holds what
+        was typed) and raised as DraftFailed, whose sentence gives the id."""
+        try:
+            async with self.db.transaction() as session:
+                return await call(session)
+        except Exception as exc:
+            error_id = uuid.uuid4().hex[:8]
+            log.error(
+                "unexpected error %s handling draft %s from %s: %s",
+                error_id,
+                name,
+                platform,
+                type(exc).__name__,
+                extra={
+                    "error_id": error_id,
+                    "event": name,
+                    "kind": "draft",
+                    "platform": platform,
+                    "error": type(exc).__name__,
+                    "stack": stack(exc),
+                },
+            )
+            raise DraftFailed(error_id) from None
+
     async def translator(self, actor: Actor) -> Translator:
         """The language and time zone `actor`'s next reply speaks: an adapter's own words
         (a terminal's prompts) follow it, /language included."""
@@ -287,5 +375,4 @@ class CareBot:
                     "stack": stack(exc),
                 },
             )
-            message = t("Something went wrong on our side; nothing was saved. Error id: {error_id}")
-            return Reply.text(message.format(error_id=error_id)), ERROR
+            return Reply.text(t(FAILED).format(error_id=error_id)), ERROR

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot import admin, home, language, outbox
+from bot import admin, drafts, home, language, outbox
 from bot.assessment import handlers as assessment
 from bot.complaints import commands as complaints
 from bot.digest import handlers as digest
@@ -44,6 +44,7 @@ def root() -> Router:
         retention.router,
         survey_jobs.router,
         outbox.router,
+        drafts.router,
         home.router,
         language.router,
     )

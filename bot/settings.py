@@ -120,6 +120,14 @@ class Settings(BaseSettings):
     smtp_from: str | None = Field(default=None, description="Sender, e.g. Care <care@example.com>.")
     smtp_timeout: float = Field(default=30.0, gt=0, description="Seconds per SMTP operation.")
 
+    # Forms filled in steps (Discord's modals): what was typed is kept this long (bot/drafts.py).
+    form_draft_minutes: int = Field(
+        default=60,
+        ge=5,
+        le=24 * 60,
+        description="Minutes a half-filled form is kept (it may hold a customer's data).",
+    )
+
     # Customers' personal data (bot/privacy/retention.py); None keeps it for as long as the log.
     personal_data_retention_days: int | None = Field(
         default=None,

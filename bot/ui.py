@@ -42,11 +42,29 @@ class Field:
 
 
 @dataclass(frozen=True)
+class FormStep:
+    """Fields filled together, by name: one Discord modal, a headed group of a Slack modal, a
+    titled run of prompts in the shell. At most five fields, so a step is one Discord modal."""
+
+    title: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A step as an adapter shows it: its title and its fields."""
+
+    title: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
 class Form:
     """A form to fill: a Slack modal, a chain of Discord modals, prompts in the shell.
 
     `state` travels with the form (Slack private_metadata, Discord custom ids) and comes back
-    on submission, so the core needs no memory of open forms.
+    on submission. `steps` groups the fields, each named in exactly one step; none declared
+    is one step holding every field, under the form's title.
     """
 
     form_id: str
@@ -55,6 +73,28 @@ class Form:
     submit_label: str
     state: Mapping[str, str] = field(default_factory=dict)
     intro: str | None = None
+    steps: tuple[FormStep, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.steps:
+            named = [name for step in self.steps for name in step.fields]
+            if sorted(named) != sorted(f.name for f in self.fields):
+                raise ValueError(f"{self.form_id}: its steps must name each field once")
+
+    def pages(self, most: int | None = None) -> tuple[Page, ...]:
+        """The steps with their fields, in order. A step with more than `most` fields (all an
+        adapter can show at once) becomes several pages under the step's title."""
+        by_name = {f.name: f for f in self.fields}
+        steps = self.steps or (FormStep(self.title, tuple(by_name)),)
+        pages: list[Page] = []
+        for step in steps:
+            fields = tuple(by_name[name] for name in step.fields)
+            size = most or len(fields) or 1
+            pages += [
+                Page(step.title, fields[at : at + size])
+                for at in range(0, max(len(fields), 1), size)
+            ]
+        return tuple(pages)
 
     def with_values(self, values: Mapping[str, str | None]) -> Form:
         """The same form, pre-filled with what was typed (kept when a submission is refused)."""

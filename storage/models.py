@@ -455,7 +455,9 @@ class TrainingSession(Base):
     created_at: Mapped[datetime]
 
 
-# The customer surveys' tables live in their own module and share this metadata.
+# The customer surveys' tables and the drafts of forms filled in steps live in their own
+# modules and share this metadata.
+from storage.drafts import FormDraft as FormDraft  # noqa: E402
 from storage.surveys import SecretKey as SecretKey  # noqa: E402
 from storage.surveys import Survey as Survey  # noqa: E402
 from storage.surveys import SurveyOptOut as SurveyOptOut  # noqa: E402

@@ -86,6 +86,13 @@ async def test_a_whole_complaint_through_the_carebot_shell_command(
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Complaint #1 is logged" in out
+    steps = [line for line in out.splitlines() if line.startswith("· ")]  # the form's steps
+    assert steps[:4] == [
+        "· The customer",
+        "· The complaint",
+        "· The solution",
+        "· Compensation and prevention",
+    ]
     assert "[posted in the channel] ── Complaint #1 · Delivery · Open" in out
     assert "#1 · Delivery · Open" in out
     assert "+91 98765 43210" in out and "₹150.50 · Shipping refund" in out

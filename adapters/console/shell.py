@@ -237,7 +237,12 @@ class Shell:
             self.say(form.intro)
         self.say(self.words.cancel_hint())
         try:
-            values = await self.ask(form.fields)
+            values: dict[str, str | None] = {}
+            pages = form.pages()
+            for page in pages:
+                if len(pages) > 1:  # the form's steps, each under its title
+                    self.say(f"· {page.title}")
+                values |= await self.ask(page.fields)
             while True:
                 reply = await self.bot.submit(self.actor, form.form_id, values, form.state)
                 if reply.errors is None:

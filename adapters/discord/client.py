@@ -9,6 +9,7 @@ shards in DISCORD_SHARD_IDS; only the process holding shard 0 syncs the commands
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import unicodedata
 from collections.abc import Callable
@@ -19,13 +20,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord import render, words
-from adapters.discord.actors import Places, Refused, locale_of
+from adapters.discord.actors import PLATFORM, Places, Refused, locale_of
 from adapters.discord.answer import Answer
 from adapters.discord.deliver import DiscordDeliverer
-from adapters.discord.forms import Draft, Drafts, StepModal, continue_message, errors_message
+from adapters.discord.forms import (
+    StepModal,
+    continue_message,
+    errors_message,
+    next_step,
+    pages,
+)
 from adapters.discord.outbound import Outbound
-from bot.app import CareBot
+from bot.app import CareBot, DraftFailed
 from bot.context import Actor
+from bot.drafts import Draft
 from bot.i18n import Translator
 from bot.settings import Settings
 from bot.ui import Form
@@ -108,7 +116,7 @@ class Handlers:
         self.settings = settings
         self.outbound = Outbound(core, client)
         self.places = Places(client, settings.discord_support_role)
-        self.drafts = Drafts(core.clock.now)
+        self.modal_timeout = settings.form_draft_minutes * 60.0
 
     def _t(self, locale: str | None) -> Translator:
         return Translator(locale or self.settings.default_locale)
@@ -140,42 +148,68 @@ class Handlers:
     async def open_form(self, interaction: discord.Interaction, form: Form, actor: Actor) -> None:
         """Step 1 of a form; the draft's token is the opening interaction's id, so the form's
         delivery id is derived from it."""
-        draft = self.drafts.open(form, actor, token=str(interaction.id))
-        await interaction.response.send_modal(StepModal(draft, 0, interaction.id, self.on_step))
+        try:
+            draft = await self.core.open_draft(actor, form, str(interaction.id))
+        except DraftFailed as failed:
+            await interaction.response.send_message(
+                failed.message(self._t(actor.locale)), ephemeral=True
+            )
+            return
+        await interaction.response.send_modal(self._modal(draft, 0, interaction))
+
+    def _modal(self, draft: Draft, step: int, interaction: discord.Interaction) -> StepModal:
+        return StepModal(draft, step, interaction.id, self.on_step, self.modal_timeout)
 
     async def on_form_button(self, interaction: discord.Interaction, token: str, step: int) -> None:
-        draft = self.drafts.get(token, str(interaction.user.id))
-        if draft is None or not 0 <= step < draft.steps:
-            text = self._t(locale_of(interaction.locale))(words.FORM_EXPIRED)
-            await interaction.response.send_message(text, ephemeral=True)
+        """A later step (Continue, or Correct after an error), from the draft in the database:
+        it works after a restart too."""
+        t = self._t(locale_of(interaction.locale))
+        try:
+            draft = await self.core.draft(PLATFORM, str(interaction.user.id), token)
+        except DraftFailed as failed:
+            await interaction.response.send_message(failed.message(t), ephemeral=True)
             return
-        await interaction.response.send_modal(StepModal(draft, step, interaction.id, self.on_step))
+        if draft is None or not 0 <= step < len(pages(draft)):
+            await interaction.response.send_message(t(words.FORM_EXPIRED), ephemeral=True)
+            return
+        await interaction.response.send_modal(self._modal(draft, step, interaction))
 
     async def on_step(
-        self, interaction: discord.Interaction, draft: Draft, step: int, modal: StepModal
+        self, interaction: discord.Interaction, opened: Draft, step: int, modal: StepModal
     ) -> None:
-        """A step submitted: keep its values; open the next step, or hand the whole form to
-        the core (once, with the draft's delivery id) and show its errors or its reply."""
-        draft.values.update(modal.values())
-        draft.done.add(step)
-        t = self._t(draft.actor.locale)
+        """A step submitted: keep its values in the draft; open the next step, or hand the
+        whole form to the core (once, with the draft's delivery id) and show its errors or
+        its reply."""
+        t = self._t(opened.actor.locale)
+        user = str(interaction.user.id)
+        try:
+            draft = await self.core.save_step(PLATFORM, user, opened.token, step, modal.values())
+        except DraftFailed as failed:
+            await interaction.response.send_message(failed.message(t), ephemeral=True)
+            return
+        if draft is None:
+            await interaction.response.send_message(t(words.FORM_EXPIRED), ephemeral=True)
+            return
         message = interaction.message
         prompt = message is not None and message.flags.ephemeral
         answer = Answer(self.outbound, interaction, draft.actor, prompt=prompt)
-        following = draft.next_step(step)
+        following = next_step(draft, step)
         if following is not None:
             await answer.say({**continue_message(draft, following, t), "files": []})
             return
-        again = draft.submitted
+        if draft.submitted:  # a second copy of a saved form: nothing is saved twice
+            await interaction.response.defer()
+            return
         reply = await self.core.submit(
             draft.actor, draft.form.form_id, draft.values, draft.form.state, draft.delivery_id
         )
         if reply.errors is not None:
             await answer.say({**errors_message(draft, reply.errors.errors, t), "files": []})
             return
-        draft.submitted = True
-        self.drafts.close(draft)
-        if again and not reply.posts:  # a second copy of a saved form: the core saved nothing
+        # The form is saved; if its draft cannot be closed (logged), it goes when it expires.
+        with contextlib.suppress(DraftFailed):
+            await self.core.close_draft(PLATFORM, user, draft.token)
+        if not reply.posts and reply.form is None:  # submitted twice at once: saved once
             await interaction.response.defer()
             return
         await answer.render(reply, self.open_form)

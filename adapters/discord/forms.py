@@ -1,29 +1,29 @@
-"""A core Form as Discord modals: five fields per modal, so longer forms take several steps.
+"""A core Form as Discord modals: one modal per step the form declares (a step with more than
+five fields, Discord's limit, takes several).
 
 Step 1 opens at once; each later step opens from a "Continue (2/3)" button on an ephemeral
 message, because a modal can only be answered by a message, not by another modal. What was
-typed is kept in a Draft (memory, per person, for DRAFT_TTL) and the core gets the whole
-form once, at the end, with the draft's delivery id: a second submission of the same form
-(a double click, a second Continue) saves nothing twice. SELECT and USER fields are selects
-inside the modal (a Label around the select); a SELECT with more than 25 choices, DATETIME
-and NUMBER fields are typed, and the core reads and checks them.
+typed is kept in the core's draft (bot/drafts.py: the database, so a restart loses nothing)
+and the core gets the whole form once, at the end, with the draft's delivery id: a second
+submission of the same form (a double click, a second Continue) saves nothing twice. A
+modal's title is its step's title and place ("The customer (1/4)"), or the form's title when
+it has one step. SELECT and USER fields are selects inside the modal (a Label around the
+select); a SELECT with more than 25 choices, DATETIME and NUMBER fields are typed, and the
+core reads and checks them.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 import discord
 from discord.utils import escape_markdown as escape
 
 from adapters.discord import render, words
-from bot.context import Actor
+from bot.drafts import Draft
 from bot.i18n import Translator
-from bot.ui import Field, FieldKind, Form
+from bot.ui import Field, FieldKind, Page
 
 FIELDS_PER_MODAL = 5
 TITLE_MAX = 45
@@ -32,78 +32,33 @@ PLACEHOLDER_MAX = 100
 INPUT_MAX = 4000
 OPTIONS_MAX = 25
 OPTION_MAX = 100
-DRAFT_TTL = timedelta(minutes=30)
-DRAFTS_PER_PERSON = 5
+MODAL_TIMEOUT = 60 * 60.0  # seconds an open modal is listened for (the draft may last longer)
 
 
-@dataclass(eq=False)
-class Draft:
-    """One form being filled by one person: the form, what they typed so far, and where."""
-
-    token: str
-    form: Form
-    actor: Actor  # who opened it, in which workspace and channel (DMs carry no guild)
-    expires: datetime
-    values: dict[str, str | None] = field(default_factory=dict)
-    done: set[int] = field(default_factory=set)  # steps submitted at least once
-    submitted: bool = False  # the core took it: a second final submission is a duplicate
-
-    @property
-    def steps(self) -> int:
-        return max(1, -(-len(self.form.fields) // FIELDS_PER_MODAL))
-
-    @property
-    def delivery_id(self) -> str:
-        return f"discord-form:{self.token}"
-
-    def fields_of(self, step: int) -> tuple[Field, ...]:
-        start = step * FIELDS_PER_MODAL
-        return self.form.fields[start : start + FIELDS_PER_MODAL]
-
-    def step_of(self, name: str) -> int:
-        names = [f.name for f in self.form.fields]
-        return names.index(name) // FIELDS_PER_MODAL if name in names else 0
-
-    def next_step(self, after: int) -> int | None:
-        """The next step never submitted; None when every step has been (submit then)."""
-        return next((s for s in range(after + 1, self.steps) if s not in self.done), None)
+def pages(draft: Draft) -> tuple[Page, ...]:
+    """The form's steps as modals: at most five fields each."""
+    return draft.form.pages(FIELDS_PER_MODAL)
 
 
-class Drafts:
-    """Drafts by token, with an expiry: a form left half-filled is forgotten, not kept."""
-
-    def __init__(self, now: Callable[[], datetime]) -> None:
-        self.now = now
-        self._drafts: dict[str, Draft] = {}
-
-    def open(self, form: Form, actor: Actor, token: str | None = None) -> Draft:
-        self._expire()
-        mine = [d for d in self._drafts.values() if d.actor.user_id == actor.user_id]
-        for old in mine[: max(0, len(mine) - DRAFTS_PER_PERSON + 1)]:
-            self._drafts.pop(old.token, None)
-        draft = Draft(token or str(secrets.randbits(62)), form, actor, self.now() + DRAFT_TTL)
-        self._drafts[draft.token] = draft
-        return draft
-
-    def get(self, token: str, user_id: str) -> Draft | None:
-        self._expire()
-        draft = self._drafts.get(token)
-        return draft if draft is not None and draft.actor.user_id == user_id else None
-
-    def close(self, draft: Draft) -> None:
-        self._drafts.pop(draft.token, None)
-
-    def _expire(self) -> None:
-        now = self.now()
-        for token in [t for t, d in self._drafts.items() if d.expires <= now]:
-            del self._drafts[token]
+def step_of(draft: Draft, name: str) -> int:
+    """The modal that holds field `name` (the first when none does)."""
+    return next(
+        (i for i, page in enumerate(pages(draft)) if name in {f.name for f in page.fields}), 0
+    )
 
 
-def _title(form: Form, step: int, steps: int) -> str:
-    if steps == 1:
-        return render.fit(form.title, TITLE_MAX) or "…"
-    suffix = f" ({step + 1}/{steps})"
-    return render.fit(form.title, TITLE_MAX - len(suffix)) + suffix
+def next_step(draft: Draft, after: int) -> int | None:
+    """The next step never submitted; None when every step has been (submit then)."""
+    count = len(pages(draft))
+    return next((s for s in range(after + 1, count) if s not in draft.done), None)
+
+
+def _title(draft: Draft, step: int) -> str:
+    shown = pages(draft)
+    if len(shown) == 1:
+        return render.fit(draft.form.title, TITLE_MAX) or "…"
+    suffix = f" ({step + 1}/{len(shown)})"
+    return (render.fit(shown[step].title, TITLE_MAX - len(suffix)) or "…") + suffix
 
 
 def _text_input(field: Field, initial: str | None) -> discord.ui.TextInput[Any]:
@@ -186,14 +141,22 @@ class StepModal(discord.ui.Modal):
     """One step of a draft, pre-filled with what was typed; its custom_id is unique per
     opening, so two open copies never answer for each other."""
 
-    def __init__(self, draft: Draft, step: int, opener: int, on_submit: Submitted) -> None:
+    def __init__(
+        self,
+        draft: Draft,
+        step: int,
+        opener: int,
+        on_submit: Submitted,
+        timeout: float = MODAL_TIMEOUT,
+    ) -> None:
         super().__init__(
-            title=_title(draft.form, step, draft.steps),
+            title=_title(draft, step),
             custom_id=f"cbm|{draft.token}|{step}|{opener}",
-            timeout=DRAFT_TTL.total_seconds(),
+            timeout=timeout,
         )
         self.draft, self.step, self._submitted = draft, step, on_submit
-        for field_ in draft.fields_of(step):
+        self.step_fields = pages(draft)[step].fields
+        for field_ in self.step_fields:
             initial = draft.values.get(field_.name, field_.initial)
             self.add_item(
                 discord.ui.Label(
@@ -203,7 +166,7 @@ class StepModal(discord.ui.Modal):
             )
 
     def values(self) -> dict[str, str | None]:
-        return read(self, self.draft.fields_of(self.step))
+        return read(self, self.step_fields)
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
         await self._submitted(interaction, self.draft, self.step, self)
@@ -212,9 +175,10 @@ class StepModal(discord.ui.Modal):
 def continue_message(draft: Draft, step: int, t: Translator) -> dict[str, Any]:
     """The ephemeral message between two steps, with the button that opens step `step`."""
     view = discord.ui.View(timeout=None)
-    label = t(words.CONTINUE).format(step=step + 1, steps=draft.steps)
+    steps = len(pages(draft))
+    label = t(words.CONTINUE).format(step=step + 1, steps=steps)
     view.add_item(render.FormButton(draft.token, step, label))
-    done = t(words.STEP_SAVED).format(step=len(draft.done), steps=draft.steps)
+    done = t(words.STEP_SAVED).format(step=len(draft.done), steps=steps)
     return {"content": done, "embeds": [], "view": view}
 
 
@@ -230,5 +194,5 @@ def errors_message(draft: Draft, errors: Mapping[str, str], t: Translator) -> di
     if ordered:
         first = ordered[0]
         label = t(words.FIX_BUTTON).format(field=labels[first])
-        view.add_item(render.FormButton(draft.token, draft.step_of(first), label))
+        view.add_item(render.FormButton(draft.token, step_of(draft, first), label))
     return {"content": None, "embeds": [embed], "view": view if ordered else None}

@@ -14,6 +14,7 @@ from typing import Any
 from bot.ui import Button, ButtonStyle, Field, FieldKind, Form, Message
 
 TITLE_MAX = 24
+HEADER_MAX = 150
 BUTTON_MAX = 75
 OPTION_MAX = 75
 SELECT_OPTIONS_MAX = 100  # options in a static select, and option groups in one
@@ -186,17 +187,11 @@ def modal(form: Form, channel: str | None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     if form.intro:
         blocks.append({"type": "section", "text": mrkdwn(escape(form.intro))})
-    for field in form.fields:
-        block: dict[str, Any] = {
-            "type": "input",
-            "block_id": field.name,
-            "label": plain(field.label, FIELD_TEXT_MAX),
-            "optional": not field.required,
-            "element": _element(field),
-        }
-        if field.hint:
-            block["hint"] = plain(field.hint, FIELD_TEXT_MAX)
-        blocks.append(block)
+    pages = form.pages()  # one modal shows every step; their titles head their fields
+    for page in pages:
+        if len(pages) > 1:
+            blocks.append({"type": "header", "text": plain(page.title, HEADER_MAX)})
+        blocks += [_input(field) for field in page.fields]
     return {
         "type": "modal",
         "callback_id": form.form_id,
@@ -205,6 +200,19 @@ def modal(form: Form, channel: str | None) -> dict[str, Any]:
         "private_metadata": json.dumps({"state": dict(form.state), "channel": channel}),
         "blocks": blocks[:VIEW_BLOCKS_MAX],
     }
+
+
+def _input(field: Field) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": field.name,
+        "label": plain(field.label, FIELD_TEXT_MAX),
+        "optional": not field.required,
+        "element": _element(field),
+    }
+    if field.hint:
+        block["hint"] = plain(field.hint, FIELD_TEXT_MAX)
+    return block
 
 
 def metadata(view: Mapping[str, Any]) -> tuple[dict[str, str], str | None]:

@@ -10,7 +10,7 @@ from bot.complaints import schemas as s
 from bot.context import Context
 from bot.i18n import SUPPORTED_LOCALES
 from bot.language import NAMES
-from bot.ui import Choice, Field, FieldKind, Form
+from bot.ui import Choice, Field, FieldKind, Form, FormStep
 from bot.validation import DATETIME_HINT, EMAIL_EXAMPLE, EMAIL_MAX
 
 CREATE = "complaint.create"
@@ -85,6 +85,23 @@ def _customer_fields(ctx: Context) -> tuple[Field, ...]:
     )
 
 
+def _compensation_step(ctx: Context) -> FormStep:
+    names = ("compensation_text", "compensation_amount", "compensation_currency", "prevention")
+    return FormStep(ctx.t("Compensation and prevention"), names)
+
+
+def _create_steps(ctx: Context) -> tuple[FormStep, ...]:
+    """Who the customer is, what happened, what was agreed, what it cost and how to avoid it:
+    four steps of at most five fields (one Discord modal each)."""
+    t = ctx.t
+    return (
+        FormStep(t("The customer"), tuple(f.name for f in _customer_fields(ctx))),
+        FormStep(t("The complaint"), ("category", "description", "received_by", "received_at")),
+        FormStep(t("The solution"), ("solution", "solution_mode", "steps", "follow_up_at")),
+        _compensation_step(ctx),
+    )
+
+
 def create_form(ctx: Context) -> Form:
     t = ctx.t
     # Every category, however many (a platform shows a long list grouped, or lets it be typed).
@@ -100,6 +117,7 @@ def create_form(ctx: Context) -> Form:
             "Record what the customer tells you. Name, phone, email and address are seen only "
             "by you, the assigned agent, managers and admins."
         ),
+        steps=_create_steps(ctx),
         fields=(
             *_customer_fields(ctx),
             Field(
@@ -189,6 +207,7 @@ def resolve_form(ctx: Context, number: int, solution: str | None, prevention: st
         title=t("Resolve complaint"),
         submit_label=t("Resolve"),
         state=_for(number),
+        steps=(FormStep(t("The solution"), ("solution", "solution_mode")), _compensation_step(ctx)),
         fields=(
             Field(
                 "solution",

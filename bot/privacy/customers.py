@@ -10,6 +10,10 @@ else about the customer typed there (a first name alone, say) stays. What the cu
 could be done better (their surveys, the retention call) is their own words and goes whole;
 the scores and choices stay for the figures. The language stays: it names nobody.
 
+A form half-filled in steps (bot/drafts.py) holds what was typed for at most
+FORM_DRAFT_MINUTES, when the scheduler deletes it; erasing a customer deletes at once the
+drafts that mention them. Drafts are not exported: they are not part of the log yet.
+
 Shared by chat (bot/privacy/handlers.py), the CLI (bot/privacy/cli.py) and the retention job
 (bot/privacy/retention.py), so these take a session and a workspace, not a chat Context.
 """
@@ -26,6 +30,7 @@ import phonenumbers
 from sqlalchemy import Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import drafts
 from bot.complaints.planning import RETENTION, key
 from bot.complaints.service import same_email
 from bot.errors import UserError
@@ -203,4 +208,8 @@ async def erase(
         scrubbed = by_id[event.complaint_id].json(event.changes)
         if scrubbed != event.changes:
             event.changes = scrubbed
+    scrubbers = list(by_id.values())
+    await drafts.forget(
+        session, workspace_id, lambda values: any(s.json(values) != values for s in scrubbers)
+    )
     return len(complaints)

@@ -12,8 +12,10 @@ from simcord.actors import MemberActor
 
 Shown = discord.Message | simcord.ResponseMessage
 
-# /complaint's seventeen fields in four modals of five, as a person fills them: the customer
-# (name, phone, email, address, language), then what happened and the rest in the form's order.
+# /complaint's seventeen fields in four modals, one per step the form declares, as a person
+# fills them: the customer (name, phone, email, address, language), the complaint (category,
+# what happened, received by and at), the solution (agreed, carried out, steps, follow-up),
+# compensation and prevention.
 STEP_1 = {
     "customer_name": "Ravi Kumar",
     "customer_phone": "98765 43210",
@@ -23,14 +25,14 @@ STEP_1 = {
 STEP_2 = {
     "category": ["delivery"],
     "description": "Parcel arrived two weeks late",
-    "solution": "Refund the shipping fee",
 }
 STEP_3 = {
+    "solution": "Refund the shipping fee",
     "solution_mode": ["promised"],
     "steps": "Called the courier",
-    "compensation_amount": "150.50",
 }
 STEP_4 = {
+    "compensation_amount": "150.50",
     "compensation_currency": "INR",
 }
 STEPS = (STEP_1, STEP_2, STEP_3, STEP_4)
@@ -40,9 +42,16 @@ OTHER_FIELDS = {
     "received_by": 1,
     "received_at": 1,
     "follow_up_at": 2,
-    "compensation_text": 2,
+    "compensation_text": 3,
     "prevention": 3,
 }
+# Each modal's title: its step's title and place.
+TITLES = (
+    "The customer (1/4)",
+    "The complaint (2/4)",
+    "The solution (3/4)",
+    "Compensation and prevention (4/4)",
+)
 
 
 def steps_with(answers: dict[str, Any]) -> list[dict[str, Any]]:

@@ -16,9 +16,11 @@ from tests.discord.flows import (
     STEP_2,
     STEP_3,
     STEP_4,
+    TITLES,
     World,
     card,
     client_language,
+    delivered,
     ephemeral,
     fill,
     fill_steps,
@@ -41,7 +43,7 @@ async def test_four_modals_log_a_complaint_and_post_a_card_without_personal_data
     world: World, db: Database
 ) -> None:
     opened = await world.asha.slash(world.channel, "complaint")
-    assert opened.modal is not None and opened.modal["title"] == "Log a complaint (1/4)"
+    assert opened.modal is not None and opened.modal["title"] == "The customer (1/4)"
     first = await fill(world.asha, opened, STEP_1)
     assert ephemeral(first) and "Part 1 of 4 is kept" in shown(first.response)
     assert public(world.channel) == []  # nothing is posted, nothing saved, until the end
@@ -67,6 +69,50 @@ async def test_four_modals_log_a_complaint_and_post_a_card_without_personal_data
     )
 
 
+async def test_each_modal_is_a_step_the_form_declares_titled_by_it(world: World) -> None:
+    opened = await world.asha.slash(world.channel, "complaint")
+    titles = [opened.modal["title"] if opened.modal else None]
+    result = await fill(world.asha, opened, STEP_1)
+    for step, values in enumerate((STEP_2, STEP_3, STEP_4), start=2):
+        shown_modal = await next_step(world.asha, result, f"Continue ({step}/4)")
+        assert shown_modal.modal is not None
+        titles.append(shown_modal.modal["title"])
+        names = [c["component"]["custom_id"] for c in shown_modal.modal["components"]]
+        if step == 2:
+            assert names == ["category", "description", "received_by", "received_at"]
+        result = await fill(world.asha, shown_modal, values)
+    assert titles == list(TITLES)
+    assert "Complaint #1 is logged" in shown(ephemeral(result)[0])
+
+
+async def test_a_half_filled_form_survives_a_restart_and_is_saved_once(
+    simcord_env: simcord.Env, world: World, core: CareBot, db: Database
+) -> None:
+    opened = await world.asha.slash(world.channel, "complaint")
+    first = await fill(world.asha, opened, STEP_1)
+    assert first.response is not None
+    # A new process on the same database: nothing of the form is left in memory.
+    await simcord_env.restart_bot(DiscordBot(CareBot(db, core.settings, core.clock), core.settings))
+
+    second = await next_step(world.asha, first, "Continue (2/4)")
+    assert second.modal is not None and second.modal["title"] == "The complaint (2/4)"
+    third = await fill_steps(world.asha, second, [STEP_2, STEP_3], number=2)
+    one = await next_step(world.asha, third, "Continue (4/4)")
+    two = await next_step(world.asha, third, "Continue (4/4)")  # a double click
+    last = await fill(world.asha, one, STEP_4)
+    again = await fill(world.asha, two, STEP_4)
+    await delivered(world.env)
+
+    assert "Complaint #1 is logged" in shown(ephemeral(last)[0]) and again.acknowledged
+    (saved,) = await complaints(db)  # the customer typed before the restart, saved once
+    assert (saved.customer_name, saved.description, saved.compensation_currency) == (
+        "Ravi Kumar",
+        "Parcel arrived two weeks late",
+        "INR",
+    )
+    assert len(public(world.channel)) == 1
+
+
 async def test_a_wrong_field_is_named_nothing_is_saved_and_what_was_typed_is_kept(
     world: World, db: Database
 ) -> None:
@@ -79,7 +125,7 @@ async def test_a_wrong_field_is_named_nothing_is_saved_and_what_was_typed_is_kep
     assert await complaints(db) == [] and public(world.channel) == []
 
     reopened = await world.asha.click(errors, label="Correct “Customer phone”")
-    assert reopened.modal is not None and reopened.modal["title"] == "Log a complaint (1/4)"
+    assert reopened.modal is not None and reopened.modal["title"] == "The customer (1/4)"
     typed = {
         c["component"]["custom_id"]: c["component"].get("value")
         for c in reopened.modal["components"]
@@ -89,7 +135,7 @@ async def test_a_wrong_field_is_named_nothing_is_saved_and_what_was_typed_is_kep
 
     assert "Complaint #1 is logged" in shown(ephemeral(fixed)[0])  # no steps asked again
     (saved,) = await complaints(db)
-    assert saved.solution == "Refund the shipping fee"  # step 2, typed before the error
+    assert saved.solution == "Refund the shipping fee"  # step 3, typed before the error
     assert shown(card(world))
 
 
@@ -178,7 +224,7 @@ async def test_a_message_becomes_a_complaint_from_its_context_menu(
 ) -> None:
     said = await world.bob.send(world.channel, "My parcel came two weeks late")
     opened = await world.asha.context_menu(world.channel, "Log as complaint", said)
-    assert opened.modal is not None and opened.modal["title"] == "Log a complaint (1/4)"
+    assert opened.modal is not None and opened.modal["title"] == "The customer (1/4)"
     first = await fill(world.asha, opened, STEP_1)  # the customer first, then what happened
     second = await next_step(world.asha, first, "Continue (2/4)")
     assert "My parcel came two weeks late" in values(second.modal)

@@ -73,7 +73,7 @@ async def test_a_wrong_email_is_named_at_its_field_and_nothing_is_saved(
     assert await complaints(db) == [] and public(world.channel) == []
 
     reopened = await world.asha.click(errors, label="Correct “Customer's email”")
-    assert reopened.modal is not None and reopened.modal["title"] == "Log a complaint (1/4)"
+    assert reopened.modal is not None and reopened.modal["title"] == "The customer (1/4)"
     typed = components(reopened.modal)["customer_email"]["component"].get("value")
     assert typed == "ravi.kumar@@example.com"  # what was typed is kept
     fixed = await world.asha.submit_modal(

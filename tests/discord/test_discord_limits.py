@@ -3,7 +3,7 @@ Discord would refuse, and text is cut on a word boundary with an ellipsis."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -12,11 +12,16 @@ from adapters.discord import forms, render
 from adapters.discord.actors import locale_of
 from bot.app import CareBot
 from bot.context import Actor
+from bot.drafts import Draft
 from bot.i18n import SUPPORTED_LOCALES
-from bot.ui import Button, Choice, Field, FieldKind, Form, Message, Section
+from bot.ui import Button, Choice, Field, FieldKind, Form, FormStep, Message, Section
 
 ACTOR = Actor("discord", "1", "2", "asha")
 LONG = "word " * 400
+
+
+def draft_of(form: Form) -> Draft:
+    return Draft("7", form, ACTOR, datetime.now(UTC))
 
 
 def test_text_is_cut_on_a_word_boundary_with_an_ellipsis() -> None:
@@ -31,8 +36,8 @@ def test_a_long_form_becomes_steps_of_five_within_the_modal_limits() -> None:
         for i in range(12)
     )
     form = Form("x.create", "A title that is far longer than Discord's forty-five", fields, "Save")
-    draft = forms.Drafts(lambda: datetime.now(UTC)).open(form, ACTOR)
-    assert draft.steps == 3
+    draft = draft_of(form)
+    assert len(forms.pages(draft)) == 3
     modals = [forms.StepModal(draft, step, 1, _never) for step in range(3)]
     payloads = [modal.to_dict() for modal in modals]
     assert [len(p["components"]) for p in payloads] == [5, 5, 2]
@@ -48,14 +53,16 @@ def test_a_long_form_becomes_steps_of_five_within_the_modal_limits() -> None:
 async def test_the_complaint_form_fits_four_modals_in_every_language(
     locale: str, carebot: CareBot
 ) -> None:
-    """Seventeen fields: the customer's five (email and language among them) fill the first
-    modal, nothing is cut but what Discord would refuse, the language is a select."""
+    """Seventeen fields in the four steps the form declares: the customer's five (email and
+    language among them) fill the first modal, nothing is cut but what Discord would refuse,
+    the language is a select."""
     actor = Actor("discord", "1", "2", "asha", "3", locale=locale)
     form = (await carebot.command(actor, "complaint", "")).form
     assert form is not None and len(form.fields) == 17
-    draft = forms.Drafts(lambda: datetime.now(UTC)).open(form, ACTOR)
-    payloads = [forms.StepModal(draft, step, 1, _never).to_dict() for step in range(draft.steps)]
-    assert [len(p["components"]) for p in payloads] == [5, 5, 5, 2]
+    draft = draft_of(form)
+    steps = range(len(forms.pages(draft)))
+    payloads = [forms.StepModal(draft, step, 1, _never).to_dict() for step in steps]
+    assert [len(p["components"]) for p in payloads] == [5, 4, 4, 4]
     first = [label["component"]["custom_id"] for label in payloads[0]["components"]]
     assert first[2:] == ["customer_email", "customer_address", "customer_language"]
     language = payloads[0]["components"][4]["component"]
@@ -82,8 +89,7 @@ def test_selects_and_people_are_chosen_in_the_modal_long_lists_are_typed() -> No
         ),
         "Save",
     )
-    draft = forms.Drafts(lambda: datetime.now(UTC)).open(form, ACTOR)
-    modal = forms.StepModal(draft, 0, 1, _never)
+    modal = forms.StepModal(draft_of(form), 0, 1, _never)
     kinds = [c["component"]["type"] for c in modal.to_dict()["components"]]
     assert kinds == [3, 4, 5, 4]  # string select, text, user select, text
     few_select = modal.to_dict()["components"][0]["component"]
@@ -93,14 +99,16 @@ def test_selects_and_people_are_chosen_in_the_modal_long_lists_are_typed() -> No
     assert forms._typed_choice(form.fields[1], "nonsense") == "nonsense"
 
 
-def test_drafts_expire_and_belong_to_one_person() -> None:
-    now = [datetime(2026, 11, 2, 9, 0, tzinfo=UTC)]
-    drafts = forms.Drafts(lambda: now[0])
-    draft = drafts.open(Form("x", "T", (), "Save"), ACTOR, token="7")
-    assert drafts.get("7", "2") is draft and drafts.get("7", "3") is None
-    assert draft.delivery_id == "discord-form:7"
-    now[0] += forms.DRAFT_TTL + timedelta(seconds=1)
-    assert drafts.get("7", "2") is None
+def test_each_declared_step_is_a_modal_titled_by_its_step_a_long_one_is_split() -> None:
+    fields = tuple(Field(f"f{i}", f"Field {i}") for i in range(8))
+    steps = (FormStep("Who", ("f0",)), FormStep("What", tuple(f"f{i}" for i in range(1, 8))))
+    draft = draft_of(Form("x", "Report", fields, "Save", steps=steps))
+    modals = [forms.StepModal(draft, step, 1, _never).to_dict() for step in range(3)]
+    assert [m["title"] for m in modals] == ["Who (1/3)", "What (2/3)", "What (3/3)"]
+    assert [len(m["components"]) for m in modals] == [1, 5, 2]
+    assert forms.step_of(draft, "f7") == 2 and draft.delivery_id == "discord-form:7"
+    single = draft_of(Form("x", "Report", fields[:2], "Save"))
+    assert forms.StepModal(single, 0, 1, _never).to_dict()["title"] == "Report"
 
 
 def test_messages_fit_discords_embed_and_component_limits() -> None:

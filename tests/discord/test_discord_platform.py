@@ -89,7 +89,7 @@ async def test_a_form_left_half_filled_expires(world: World, clock: ManualClock)
     opened = await world.asha.slash(world.channel, "complaint")
     first = await fill(world.asha, opened, STEP_1)
     assert first.response is not None
-    clock.advance(timedelta(minutes=31))
+    clock.advance(timedelta(minutes=61))  # FORM_DRAFT_MINUTES is 60
 
     late = await world.asha.click(first.response, label="Continue (2/4)")
     assert late.modal is None

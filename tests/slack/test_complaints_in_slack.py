@@ -34,6 +34,13 @@ async def test_complaint_opens_the_modal_at_once(
         "Customer's language",
     ]
     assert len(labels) == 17
+    headers = [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
+    assert headers == [  # the form's steps head their fields
+        "The customer",
+        "The complaint",
+        "The solution",
+        "Compensation and prevention",
+    ]
     opened = slack.calls_to("views.open")[0]
     assert opened.response["ok"] is True  # Slack's limits hold for the whole form
 
