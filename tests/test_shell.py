@@ -16,6 +16,7 @@ from adapters.console.shell import Shell
 from bot.app import CareBot
 from bot.clock import OffsetClock
 from bot.settings import Settings
+from bot.tree import Router
 from bot.ui import Message, Section
 from storage.db import Database
 from tests.factories import MARKUP, add_survey
@@ -125,11 +126,17 @@ async def test_export_as_csv_and_since_a_date(
     assert bad.returncode == 2 and "use a date like" in bad.stderr
 
 
-async def shell_session(db: Database, settings: Settings, lines: list[str]) -> str:
+async def shell_session(
+    db: Database, settings: Settings, lines: list[str], routes: Router | None = None
+) -> str:
     clock = OffsetClock()
     out = io.StringIO()
     shell = Shell(
-        CareBot(db, settings, clock), clock, settings, io.StringIO("\n".join(lines) + "\n"), out
+        CareBot(db, settings, clock, routes=routes),
+        clock,
+        settings,
+        io.StringIO("\n".join(lines) + "\n"),
+        out,
     )
     assert await shell.run() == 0
     return out.getvalue()
