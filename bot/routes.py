@@ -28,6 +28,11 @@ from bot.tree import Command, Router
 @cache
 def root() -> Router:
     """The whole tree, built once per process."""
+    return tree()
+
+
+def tree(*more: Router) -> Router:
+    """Every domain's router, and `more` (a tree with one command added, in a test)."""
     here = Router("root")
     here.add(Command("help", N_("What carebot can do")))  # all of the tree, read by the core
     return here.include(
@@ -47,6 +52,7 @@ def root() -> Router:
         drafts.router,
         home.router,
         language.router,
+        *more,
     )
 
 

@@ -16,9 +16,11 @@ from adapters.console.shell import Shell
 from bot.app import CareBot
 from bot.clock import OffsetClock
 from bot.settings import Settings
+from bot.tree import Router
 from bot.ui import Message, Section
 from storage.db import Database
 from tests.factories import MARKUP, add_survey
+from tests.paging_data import copies_of_first_complaint
 
 CAREBOT = str(Path(sys.executable).parent / "carebot")
 
@@ -132,11 +134,17 @@ async def test_export_as_csv_and_since_a_date(
     assert bad.returncode == 2 and "use a date like" in bad.stderr
 
 
-async def shell_session(db: Database, settings: Settings, lines: list[str]) -> str:
+async def shell_session(
+    db: Database, settings: Settings, lines: list[str], routes: Router | None = None
+) -> str:
     clock = OffsetClock()
     out = io.StringIO()
     shell = Shell(
-        CareBot(db, settings, clock), clock, settings, io.StringIO("\n".join(lines) + "\n"), out
+        CareBot(db, settings, clock, routes=routes),
+        clock,
+        settings,
+        io.StringIO("\n".join(lines) + "\n"),
+        out,
     )
     assert await shell.run() == 0
     return out.getvalue()
@@ -294,3 +302,20 @@ async def test_the_first_words_follow_a_language_chosen_before(
     out = await shell_session(db, settings, ["/as Nobody"])
     assert "carebot shell." not in out.splitlines()[0]
     assert "You are now Nobody." in out  # Nobody speaks the workspace's English
+
+
+async def test_a_long_list_goes_on_with_page_n_and_its_next_page_button(
+    db: Database, settings: Settings
+) -> None:
+    await shell_session(db, settings, LOG_A_COMPLAINT)
+    await copies_of_first_complaint(db, 29)  # 30 complaints: two pages of 25
+    lines = ["/as Asha manager", "/complaint list all", "6", "/complaint list all page 2"]
+    out = await shell_session(db, settings, [*lines, "/complaint list all page 3"])
+
+    _, _, first, pressed, typed, past, _ = out.split("\n> ")  # what each line answered
+    assert "Showing 1–25 of 30." in first and "/complaint list all page 2" in first
+    assert "#30 ·" in first and "#5 ·" not in first and "[6] Next page" in first
+    for second in (pressed, typed):  # the button and the typed words show the same page
+        assert "Showing 26–30 of 30." in second and "Next page" not in second
+        assert "#5 ·" in second and "#1 ·" in second and "#6 ·" not in second
+    assert "Page 3 is past the end: there are 2 pages." in past

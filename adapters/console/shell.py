@@ -1,6 +1,8 @@
 """`carebot shell`: type the same slash commands as in Slack; forms are asked field by field.
 
 Reads standard input line by line, so a session can be piped in; ends cleanly at end of input.
+Commands are the tree's (`bot.routes`), beside the shell's own words; in an interactive
+terminal Tab completes both, from the same tree.
 While it runs, `carebot shell` also serves the customers' survey page (and /healthz) on
 localhost:PORT, so a survey link the shell prints can be opened and answered in a browser.
 """
@@ -16,11 +18,12 @@ from typing import TextIO
 
 from pydantic_core import PydanticCustomError
 
-from adapters.console import render
+from adapters.console import keyboard, render
 from adapters.console.deliver import CONVERSATION, ConsoleDeliverer, save
 from adapters.health import serve_http
 from bot.app import CareBot
 from bot.clock import OffsetClock
+from bot.completion import complete
 from bot.context import Actor, Role
 from bot.help import ShellWords
 from bot.i18n import Translator
@@ -35,6 +38,10 @@ from scheduler.engine import Engine
 PLATFORM = "console"
 WORKSPACE = "local"
 LOCALHOST = "localhost"  # the shell is one person's: its page is not served to the network
+# The shell's own words: everything else typed after "/" is the core's command tree's.
+AS, CLOCK, CANCEL = "as", "clock", "cancel"
+QUIT = ("quit", "exit")
+OWN_WORDS = (AS, CLOCK, QUIT[0])  # offered on Tab; CANCEL too while a form is filled
 
 
 class EndOfInput(Exception):
@@ -77,6 +84,18 @@ class Shell:
         self._turn = asyncio.Lock()
         self._waiting = False
         self._woken: set[asyncio.Task[None]] = set()
+        self._filling = False
+        # A person at a terminal gets Tab completion; piped input is read as plain lines.
+        self.interactive = (
+            stdin is sys.stdin
+            and stdout is sys.stdout
+            and stdin.isatty()
+            and keyboard.install(self.completions)
+        )
+
+    def completions(self, line: str, text: str) -> list[str]:
+        own = (*OWN_WORDS, CANCEL) if self._filling else OWN_WORDS
+        return complete(self.bot.routes.commands, line, text, own)
 
     # --- input and output -------------------------------------------------------------------
 
@@ -84,6 +103,11 @@ class Shell:
         print(text, file=self.stdout, flush=True)
 
     async def read(self, prompt: str) -> str:
+        if self.interactive:  # input() is where readline edits and completes the line
+            try:
+                return await asyncio.to_thread(input, prompt)
+            except EOFError:
+                raise EndOfInput from None
         self.stdout.write(prompt)
         self.stdout.flush()
         line = await asyncio.to_thread(self.stdin.readline)
@@ -161,18 +185,18 @@ class Shell:
             return True
         name, _, text = line.lstrip("/").partition(" ")
         name = name.lower()
-        if name in ("quit", "exit"):
+        if name in QUIT:
             return False
-        if name == "as":
+        if name == AS:
             await self.switch_user(text)
-        elif name == "clock":
+        elif name == CLOCK:
             self.move_clock(text)
-        else:
+        else:  # the tree's command, or the core's own answer to a word it does not know
             reply = await self.bot.command(self.actor, name, text)
             await self.listen()  # /language answers in the new language; so do the notes
             await self.show(reply)
             if name == "help":
-                self.say(self.words.shell_help())
+                self.say(self.words.shell_help())  # the core's /help, then the shell's words
         return True
 
     async def switch_user(self, text: str) -> None:
@@ -236,6 +260,7 @@ class Shell:
         if form.intro:
             self.say(form.intro)
         self.say(self.words.cancel_hint())
+        self._filling = True
         try:
             values: dict[str, str | None] = {}
             pages = form.pages()
@@ -256,9 +281,12 @@ class Shell:
                 for name in errors.keys() - {f.name for f in form.fields}:
                     self.say(errors[name])
         except FormCancelled as cancelled:
+            self._filling = False
             self.say(self.words.form_cancelled())
             if cancelled.line:
                 await self.handle(cancelled.line)
+        finally:
+            self._filling = False
 
     async def ask(self, fields: tuple[Field, ...]) -> dict[str, str | None]:
         return {field.name: await self.ask_one(field, None) for field in fields}
@@ -278,7 +306,7 @@ class Shell:
             )
         ).strip()
         if answer.startswith("/"):  # a command ends the form: /cancel, or anything else to run
-            raise FormCancelled(None if answer == "/cancel" else answer)
+            raise FormCancelled(None if answer == f"/{CANCEL}" else answer)
         if not answer:
             return default
         if field.kind is FieldKind.SELECT:
