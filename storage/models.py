@@ -101,7 +101,8 @@ class Complaint(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open|waiting|resolved
+    priority: Mapped[str] = mapped_column(String(8), default="normal")  # low|normal|high|urgent
     # 1. customer (personal data)
     customer_name: Mapped[str] = mapped_column(String(100))
     customer_address: Mapped[str | None] = mapped_column(String(300))
@@ -458,6 +459,9 @@ class TrainingSession(Base):
 # The customer surveys' tables and the drafts of forms filled in steps live in their own
 # modules and share this metadata.
 from storage.drafts import FormDraft as FormDraft  # noqa: E402
+from storage.sla import BusinessHours as BusinessHours  # noqa: E402
+from storage.sla import ComplaintClock as ComplaintClock  # noqa: E402
+from storage.sla import SlaTarget as SlaTarget  # noqa: E402
 from storage.surveys import SecretKey as SecretKey  # noqa: E402
 from storage.surveys import Survey as Survey  # noqa: E402
 from storage.surveys import SurveyOptOut as SurveyOptOut  # noqa: E402
