@@ -1,4 +1,5 @@
-"""`carebot`: run the bot, open the shell, upgrade the database, export the log, see jobs."""
+"""`carebot`: run the bot, open the shell, upgrade the database, export the log, see jobs,
+and each adapter's own commands (`carebot slack manifest`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 ADAPTERS = "carebot.adapters"
+# An adapter's own commands (`carebot slack manifest`): a plug-in named by its first word,
+# called with the settings and the words after it.
+COMMANDS = "carebot.commands"
+AdapterCommand = Callable[[Settings, list[str]], int]
 
 
 def load_adapter(name: str) -> Callable[[Settings], int]:
@@ -32,6 +37,20 @@ def load_adapter(name: str) -> Callable[[Settings], int]:
         raise SystemExit(f"carebot: no adapter named {name!r} is installed")
     adapter: Callable[[Settings], int] = next(iter(found)).load()
     return adapter
+
+
+OWN = ("run", "shell", "db", "export", "customer", "jobs")  # carebot's; they come first
+
+
+def adapter_commands() -> list[str]:
+    """The first words of the adapters' own commands, read from the installed metadata (the
+    adapters themselves are loaded only when their command runs)."""
+    return sorted({found.name for found in entry_points(group=COMMANDS)} - set(OWN))
+
+
+def load_command(name: str) -> AdapterCommand:
+    command: AdapterCommand = next(iter(entry_points(group=COMMANDS, name=name))).load()
+    return command
 
 
 def _since(text: str) -> datetime:
@@ -81,6 +100,8 @@ def parser() -> argparse.ArgumentParser:
     due.add_argument(
         "--at", type=_instant, help="as if the clock said this ISO-8601 time (UTC without offset)"
     )
+    for name in adapter_commands():  # their words are theirs to parse (`main`)
+        commands.add_parser(name, help=f"the {name} adapter's set-up (carebot {name} --help)")
     return main
 
 
@@ -118,7 +139,10 @@ async def _export_policy(settings: Settings, workspace: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # An adapter's own command takes every word after its name, options and --help included.
+    adapter = bool(words) and words[0] in adapter_commands()
+    args = parser().parse_args(words[:1] if adapter else words)
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -130,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "shell":
         return load_adapter("console")(settings)
     configure(settings)  # to standard error: standard output is the command's own
+    if adapter:
+        return load_command(command)(settings, words[1:])
     if command == "db":
         asyncio.run(_upgrade(settings))
         print("database is up to date", file=sys.stderr)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +27,8 @@ from adapters.slack.profiles import SlackProfiles
 from bot.app import CareBot
 from bot.context import Actor
 from bot.i18n import Translator, resolve_locale
+from bot.routes import root
+from bot.tree import Command
 from bot.ui import Audience, Form, Message, Post, Reply
 
 log = logging.getLogger(__name__)
@@ -35,19 +37,17 @@ CARD_EVENT = "carebot_card"  # the metadata event type that marks a card, with i
 HISTORY_SEARCHED = 100  # latest messages looked through for a card whose post went unanswered
 
 PLATFORM = "slack"
-SHORTCUT = "log_as_complaint"
-COMMANDS = (
-    "/complaint",
-    "/help",
-    "/home",
-    "/assessment",
-    "/goal",
-    "/metric",
-    "/digest",
-    "/language",
-    "/carebot",
-    "/policy",
-)
+SHORTCUT = "log_as_complaint"  # the message shortcut "Log as complaint" (the manifest's)
+HOME_OPENED = "app_home_opened"  # the one event subscribed to
+
+
+def slash_commands(commands: Mapping[str, Command]) -> tuple[str, ...]:
+    """The slash commands Bolt listens to: every top-level command of the tree, as the
+    manifest (adapters/slack/manifest.py) declares them to Slack."""
+    return tuple(f"/{name}" for name in commands)
+
+
+COMMANDS = slash_commands(root().commands)
 
 
 # Bolt sends an ack once its runner, polling every 10 ms, sees it: work started at once after
@@ -136,12 +136,12 @@ class SlackListeners:
         self._posting: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
 
     def register(self, app: AsyncApp) -> None:
-        for command in COMMANDS:
+        for command in slash_commands(self.bot.routes.commands):
             app.command(command)(self.on_command)
         app.action(re.compile(r".+"))(self.on_action)
         app.view_submission(re.compile(r".+"))(self.on_submission)
         app.shortcut(SHORTCUT)(self.on_shortcut)
-        app.event("app_home_opened")(self.on_home)
+        app.event(HOME_OPENED)(self.on_home)
 
     # --- listeners --------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from adapters.web import DUE_AT_ONCE
 from bot.app import CareBot
 from bot.clock import Clock
 from bot.settings import Settings
+from bot.tree import Router
 from scheduler.engine import Engine
 from scheduler.runner import Runner
 from storage.db import Database
@@ -217,9 +218,11 @@ async def slack_app(
     clock: Clock,
     slack: FakeSlack,
     pacer: ChannelPacer | None = None,
+    routes: Router | None = None,
     **overrides: Any,
 ) -> AsyncIterator[SlackClientSide]:
-    """The real app, served on a loopback port, talking to the fake Web API."""
+    """The real app, served on a loopback port, talking to the fake Web API; `routes`: a
+    command tree other than carebot's own."""
     fields: dict[str, Any] = {
         "database_url": settings.database_url,
         "default_phone_region": settings.default_phone_region,
@@ -230,7 +233,7 @@ async def slack_app(
     if "slack_client_id" not in overrides:
         fields["slack_bot_token"] = TOKEN
     config = Settings(_env_file=None, **(fields | overrides))  # type: ignore[call-arg]
-    bot = CareBot(db, config, clock)
+    bot = CareBot(db, config, clock, routes=routes)
     pacer = pacer or ChannelPacer(config.slack_channel_interval)
     app = build_app(bot, db, config, pacer)
     # As `carebot run` does: the outbox (cards) is delivered by the scheduler, woken after
