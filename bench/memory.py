@@ -26,8 +26,8 @@ submissions of a filled complaint form with a follow-up in an hour, 100 `/compla
 open`; 10 in flight) and 300 scheduler ticks, the first of which (the core's clock moved two
 hours on) delivers the 200 follow-up reminders to Slack DMs — and after 5 s idle. One more
 figure: after one digest chart is drawn as the bot draws every chart, in a child process
-(bot.charts), so that Pillow and the fonts never enter the measured process. Goal: at most 150 MB after
-the idle wait.
+(bot.charts), so that Pillow and the fonts never enter the measured process. Goal: at most
+150 MB after the idle wait.
 
 Baselines, each a fresh `python -c` printing its own VmRSS, in the same run: a bare
 interpreter; one that imported slack_bolt, discord and sqlalchemy; and one that imported every
