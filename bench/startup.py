@@ -11,7 +11,7 @@ Each case is a fresh process started with `subprocess.Popen` and timed with
   own (killed, and counted as infinite, after 20 s).
 - `carebot shell` with "/quit" piped in: until the process has exited.
 - baselines, started the same way and timed until they exit: `python -c "pass"` and
-  `python -c "import slack_bolt, discord, sqlalchemy, matplotlib"` (the libraries' import
+  `python -c "import slack_bolt, discord, sqlalchemy"` (the libraries' import
   time, whatever carebot does with them). Ratios are to the second.
 
 The first start on a fresh database applies the migrations: "first" runs each get a new
@@ -54,7 +54,7 @@ from storage.scratch import autocommit
 
 CAREBOT = str(Path(sys.executable).parent / "carebot")
 POLL = 0.02
-LIBRARIES = "import slack_bolt, discord, sqlalchemy, matplotlib"
+LIBRARIES = "import slack_bolt, discord, sqlalchemy"
 GOAL_S = 3.0
 TOKEN = "xoxb-test"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

@@ -1,11 +1,29 @@
 """Charts are drawn in a short-lived child process, never in the bot's own.
 
-matplotlib (with numpy and PIL) adds about 40 MB to a process that imports it, and a
-process does not give that memory back: a bot that drew one weekly digest would stay
-that large for good. Views describe a chart (`Chart`, plain JSON); `with_charts` draws
-every chart of a reply in one child (`python -m bot.chart_worker`) while the event loop
-goes on, and puts the PNGs in place. A chart that cannot be drawn is left out of the
-message, which still goes out with its words.
+Drawing needs Pillow and the fonts of three scripts, several MB a process does not give back
+once loaded: a bot that drew one weekly digest would stay that large for good. Views
+describe a chart (`Chart`, plain JSON); `with_charts` draws every chart of a reply in one
+child (`python -m bot.chart_worker`) while the event loop goes on, and puts the PNGs in
+place. A chart that cannot be drawn is left out of the message, which still goes out with
+its words.
+
+Every word on a chart is in the reader's language: the view translates it (titles, names,
+legends; numbers and dates with the Translator) and passes it in the chart's arguments; the
+worker only draws, shaping Latin, Devanagari and Bengali script (bot.drawing). Charts are
+800 px wide with text of 22 px or more, to read on a phone at half that width.
+
+Kinds (`Chart.of(kind, **args)`):
+
+- "hbars", for any feature: `Chart.of("hbars", title=str, bars=[[label, value, shown], ...],
+  note=str | None)`: one horizontal bar per row, top to bottom as given, scaled to the
+  largest `value` (a float); `label` (str) left of its bar, `shown` (str, the value as the
+  reader writes it) at its end, the title on top and the optional note under it in smaller
+  type. The chart grows with the rows; at most 30 are drawn (bot.bar_chart.MAX_BARS), so a
+  caller with more says "+N" in the note. Optional: a fourth item per bar, its colour
+  ("#rrggbb"), and `colour=` for every bar.
+- "radar": an assessment result by section against the one before (bot.assessment.charts).
+- "trend": assessment totals over time over the three bands (bot.assessment.charts).
+- "goals": each goal's recent weeks against its target, met or off track (bot.goals.charts).
 """
 
 from __future__ import annotations
@@ -22,7 +40,7 @@ from bot.ui import Attachment, Post, Reply
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = 60.0  # seconds for a child to draw a reply's charts (importing matplotlib is ~1 s)
+TIMEOUT = 60.0  # seconds for a child to draw a reply's charts (usually well under one)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ resume after a restart, double and stale clicks, results, history and the team v
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from bot.app import CareBot
 from bot.clock import ManualClock
 from bot.context import Actor
+from bot.i18n import Translator
 from bot.settings import Settings
 from bot.ui import Audience, Button, Post, Reply
 from storage.db import Database
@@ -194,7 +196,12 @@ async def test_a_second_assessment_shows_the_change_and_history_the_trend(
     assert "1. Customer-focused culture: 4 (+1)" in shown
     assert "2. Products and sales materials: 3 (±0)" in shown
     assert "Total before: 21 on Nov 2, 2026 (+1)." in shown
-    assert "this result in blue (Dec 12, 2026), the one before in grey (Nov 2, 2026)" in shown
+    # The radar names its sections and says which line is which in words.
+    (radar,) = dm(reply).message.files
+    assert radar.chart is not None
+    drawn = json.loads(radar.chart.args)
+    assert drawn["legends"] == ["This result (Dec 12, 2026)", "The one before (Nov 2, 2026)"]
+    assert drawn["sections"][0] == "1. Customer-focused culture"
 
     history = await carebot.command(meera, "assessment", "history")
     lines = texts(history)
@@ -216,10 +223,16 @@ async def test_the_team_view_aggregates_and_names_people_only_for_admins(
     refused = await carebot.command(bob, "assessment", "team")
     assert "Only managers and admins" in texts(refused)
 
-    manager_view = texts(await carebot.command(meera, "assessment", "team"))
+    manager_reply = await carebot.command(meera, "assessment", "team")
+    manager_view = texts(manager_reply)
     assert "Respondents: 2" in manager_view
     assert "Average total: 24.25 · Adequate" in manager_view  # (35 + 13.5) / 2
     assert "Asset: 1" in manager_view and "At risk: 1" in manager_view
+    # The distribution of bands as named bars, then the average by month.
+    bands_chart, _ = (f.chart for p in manager_reply.posts for f in p.message.files)
+    assert bands_chart is not None
+    counts = [bar[:3] for bar in json.loads(bands_chart.args)["bars"]]
+    assert counts == [["Asset", 1.0, "1"], ["Adequate", 0.0, "0"], ["At risk", 1.0, "1"]]
     assert "November 2026: 24.25" in manager_view  # the month by its name, not 2026-11
     assert "Bob" not in manager_view  # individual results only for admins
     assert (
@@ -238,5 +251,14 @@ async def test_the_team_view_aggregates_and_names_people_only_for_admins(
     assert "Only the respondent and admins" in texts(refused)
 
     await carebot.command(meera, "language", "hi")
-    in_hindi = texts(await carebot.command(meera, "assessment", "team"))
+    hindi_reply = await carebot.command(meera, "assessment", "team")
+    in_hindi = texts(hindi_reply)
     assert "नवंबर 2026" in in_hindi and "2026-11" not in in_hindi and "November" not in in_hindi
+    # The charts' words are in the reader's language too.
+    hi = Translator("hi")
+    bands, trend = (
+        json.loads(f.chart.args) for p in hindi_reply.posts for f in p.message.files if f.chart
+    )
+    assert [bar[0] for bar in bands["bars"]] == [hi("Asset"), hi("Adequate"), hi("At risk")]
+    assert bands["title"] == hi("Respondents by band") != "Respondents by band"
+    assert trend["bands"] == [hi("At risk"), hi("Adequate"), hi("Asset")]

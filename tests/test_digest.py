@@ -3,6 +3,7 @@ and the job kind run by hand as the scheduler would (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -81,19 +82,30 @@ async def test_the_digest_of_a_week_with_personal_data_shows_none_of_it(
             "Escalated this week: 0",
             "Done: 0",
             "Missed: 0",
-            "1. Delivery: 2",
-            "2. Billing or refund: 1",
-            "By compensation paid (INR):\n1. Delivery: ₹301.00",
-            "By compensation paid (USD):\n2. Billing or refund: $20.00",
+            "Delivery: 2",
+            "Billing or refund: 1",
+            "By compensation paid (INR):\nDelivery: ₹301.00",
+            "By compensation paid (USD):\nBilling or refund: $20.00",
             "No goals yet.",
             "No assessment yet.",
         ):
             assert line in shown, shown
         for secret in (*PERSONAL, "charged twice", "Parcel arrived", "Refunded"):
             assert secret not in shown
-    # The chart is drawn in a child process just before delivery (bot.charts).
-    (chart,) = (await with_charts(outgoing[0].reply)).posts[0].message.files
-    assert chart.content.startswith(PNG) and chart.filename == "top-issues-2026-W45.png"
+    # One chart per ranking, the categories named on the bars, drawn in a child process just
+    # before delivery (bot.charts).
+    files = (await with_charts(outgoing[0].reply)).posts[0].message.files
+    assert [f.filename for f in files] == [
+        "top-issues-2026-W45.png",
+        "top-issues-inr-2026-W45.png",
+        "top-issues-usd-2026-W45.png",
+    ]
+    assert all(f.content.startswith(PNG) for f in files)
+    often, inr, usd = (json.loads(f.chart.args) for f in files if f.chart)
+    assert often["title"] == "Top issues: how often they came up"
+    assert often["bars"] == [["Delivery", 2.0, "2"], ["Billing or refund", 1.0, "1"]]
+    assert inr["bars"] == [["Delivery", 301.0, "₹301.00"]]
+    assert usd["title"] == "Top issues: compensation paid (USD)"
 
 
 async def test_goals_and_the_teams_band_appear_in_the_digest(
@@ -110,6 +122,16 @@ async def test_goals_and_the_teams_band_appear_in_the_digest(
         "Goal 1 · Complaints received: 3 (target at most 2) · off-track · +3 on the week" in shown
     )
     assert "The team's latest: 28 of 35 · Asset · respondents: 1" in shown
+
+    # The goals' chart: the last six weeks against the target, off track in words too.
+    preview = await carebot.command(meera, "digest", "preview")
+    goals_chart = preview.posts[0].message.files[0]
+    assert goals_chart.filename == "goals-2026-W45.png" and goals_chart.chart
+    (panel,) = json.loads(goals_chart.chart.args)["goals"]
+    assert panel["name"] == "Goal 1: Complaints received"
+    assert (panel["status"], panel["verdict"], panel["latest"]) == ("off", "off-track", "3")
+    assert panel["values"] == [0.0, 0.0, 0.0, 0.0, 0.0, 3.0] and panel["target"] == 2.0
+    assert panel["weeks"][0] == "9/28/26" and panel["weeks"][-1] == "11/2/26"
 
 
 async def test_digest_channel_and_schedule_plan_the_job(

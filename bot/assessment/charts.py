@@ -1,89 +1,133 @@
-"""PNG charts of results, drawn with matplotlib's Agg backend (no display needed).
+"""PNG charts of assessment results, with their words in the reader's language.
 
-Chart text is language-neutral on purpose: section numbers, dates and figures only. The
-words (section names, legends) are in the message beside the chart, where every script our
-users read is shaped correctly by the chat client.
+The views pass every word (section names, legends, band names, axis labels) already
+translated; these functions only draw them (bot.drawing shapes every script we support).
 """
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
-from datetime import date
-from fractions import Fraction
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from bot.drawing import (
+    BEFORE,
+    GRID,
+    MUTED,
+    SMALL,
+    THIS,
+    Canvas,
+    fit,
+    legend,
+    text_width,
+    title_block,
+    wrap,
+)
 
-THIS = "#1f6feb"
-BEFORE = "#8c959f"
-BANDS = ((7, 21, "#fbe3e4"), (21, 28, "#fff4d6"), (28, 35, "#e3f5e6"))
-
-
-def _figure(size: tuple[float, float], polar: bool = False) -> tuple[Figure, object]:
-    # Imported here: matplotlib takes a while to load and only charts need it.
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=size, dpi=100)
-    axes = figure.add_subplot(projection="polar" if polar else None)
-    return figure, axes
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    return buffer.getvalue()
+# The three bands of the 7–35 total (low, high, colour, its words' colour).
+BANDS = (
+    (7, 21, "#fbe3e4", "#a40e26"),
+    (21, 28, "#fff4d6", "#7d4e00"),
+    (28, 35, "#e3f5e6", "#116329"),
+)
 
 
 def radar(
-    current: Sequence[Fraction], previous: Sequence[Fraction] | None, labels: Sequence[str]
+    title: str,
+    sections: Sequence[str],
+    current: Sequence[float],
+    previous: Sequence[float] | None,
+    legends: Sequence[str],
+    scale: Sequence[str],
 ) -> bytes:
-    """Seven axes (sections 1–7), scale 1–5: this result filled, the previous one dashed.
+    """One axis per section (named, the first at the top, then clockwise) on the 1–5 scale
+    (`scale`: its five figures as the reader writes them): this result filled, the previous
+    one dashed; `legends` name the two series, this result first."""
+    size = 800
+    top = title_block(Canvas(1), title, None)
+    radius = 210.0
+    centre = (size / 2, top + 90 + radius)
+    canvas = Canvas(centre[1] + radius + 90 + 2 * SMALL * 1.8 + 20)
+    title_block(canvas, title, None)
+    count = len(sections)
+    angles = [-math.pi / 2 + 2 * math.pi * k / count for k in range(count)]
 
-    `labels` name the two series (dates); the first is this result."""
-    figure, axes = _figure((5.0, 5.0), polar=True)
-    count = len(current)
-    angles = [2 * math.pi * k / count for k in range(count)]
-    closed = [*angles, angles[0]]
+    def point(angle: float, value: float) -> tuple[float, float]:
+        r = radius * max(value, 0.0) / 5
+        return centre[0] + r * math.cos(angle), centre[1] + r * math.sin(angle)
 
-    def draw(values: Sequence[Fraction], colour: str, label: str, dashed: bool) -> None:
-        points = [float(v) for v in values]
-        points.append(points[0])
-        style = "--" if dashed else "-"
-        axes.plot(closed, points, style, color=colour, linewidth=2, label=label)  # type: ignore[attr-defined]
-        if not dashed:
-            axes.fill(closed, points, color=colour, alpha=0.2)  # type: ignore[attr-defined]
-
+    for ring in range(1, 6):
+        canvas.line([point(a, ring) for a in [*angles, angles[0]]], GRID, width=1.5)
+        y = point(angles[0], ring)[1]
+        canvas.text(centre[0] - 8, y + SMALL * 0.9, scale[ring - 1], SMALL, MUTED, align="right")
+    for angle in angles:
+        canvas.line([centre, point(angle, 5)], GRID, width=1.5)
     if previous is not None:
-        draw(previous, BEFORE, labels[1], dashed=True)
-    draw(current, THIS, labels[0], dashed=False)
-    axes.set_theta_offset(math.pi / 2)  # type: ignore[attr-defined]  # section 1 at the top,
-    axes.set_theta_direction(-1)  # type: ignore[attr-defined]  # then clockwise
-    axes.set_xticks(angles)  # type: ignore[attr-defined]
-    axes.set_xticklabels([str(k + 1) for k in range(count)])  # type: ignore[attr-defined]
-    axes.set_ylim(0, 5)  # type: ignore[attr-defined]
-    axes.set_yticks([1, 2, 3, 4, 5])  # type: ignore[attr-defined]
-    axes.legend(loc="lower right", bbox_to_anchor=(1.15, -0.1))  # type: ignore[attr-defined]
-    return _png(figure)
+        shape = [point(a, v) for a, v in zip(angles, previous, strict=True)]
+        canvas.line([*shape, shape[0]], BEFORE, width=3, dash=10)
+    shape = [point(a, v) for a, v in zip(angles, current, strict=True)]
+    canvas.translucent(shape, THIS, 60)
+    canvas.line([*shape, shape[0]], THIS, width=3.5)
+    for x, y in shape:
+        canvas.dot(x, y, 5, THIS)
+    for angle, name in zip(angles, sections, strict=True):
+        x, y = point(angle, 5.0)
+        x += 16 * math.cos(angle)
+        y += 16 * math.sin(angle)
+        cos = math.cos(angle)
+        align = "centre" if abs(cos) < 0.2 else "left" if cos > 0 else "right"
+        room = 300.0 if align == "centre" else (size - 16 - x if cos > 0 else x - 16)
+        lines = wrap(name, SMALL, room, lines=2)
+        height = len(lines) * SMALL * 1.35
+        first = y + SMALL * 0.9 - (height if math.sin(angle) < -0.2 else height / 2)
+        if math.sin(angle) > 0.2:
+            first = y + SMALL * 1.1
+        for number, line in enumerate(lines):
+            canvas.text(x, first + number * SMALL * 1.35, line, SMALL, align=align)
+    entries = [(THIS, legends[0], False)]
+    if previous is not None:
+        entries.append((BEFORE, legends[1], True))
+    legend(canvas, centre[1] + radius + 90, entries)
+    return canvas.png()
 
 
 def trend(
-    days: Sequence[date], totals: Sequence[Fraction], labels: Sequence[str] | None = None
+    title: str,
+    labels: Sequence[str],
+    totals: Sequence[float],
+    bands: Sequence[str],
+    axis: str,
 ) -> bytes:
-    """Totals over time on the 7–35 scale, over the three bands' colours. `labels` name the
-    days on the axis in the reader's locale (digits only); else matplotlib's own dates."""
-    figure, axes = _figure((6.0, 3.5))
-    for low, high, colour in BANDS:
-        axes.axhspan(low, high, color=colour, zorder=0)  # type: ignore[attr-defined]
-    axes.plot(  # type: ignore[attr-defined]
-        list(days), [float(t) for t in totals], "o-", color=THIS, linewidth=2, zorder=2
-    )
-    axes.set_ylim(7, 35)  # type: ignore[attr-defined]
-    axes.set_yticks([7, 14, 21, 28, 35])  # type: ignore[attr-defined]
-    axes.grid(axis="y", alpha=0.3)  # type: ignore[attr-defined]
-    if labels is not None:
-        axes.set_xticks(list(days), list(labels))  # type: ignore[attr-defined]
-    figure.autofmt_xdate()
-    return _png(figure)
+    """Totals over time on the 7–35 scale, over the three bands' colours, each band named
+    (`bands`: at risk, adequate, asset); `labels` name the points (dates, months) on the x
+    axis, `axis` says what the y axis counts."""
+    top = title_block(Canvas(1), title, axis)
+    plot_top, plot_height = top + 10, 300.0
+    left, right = 70.0, 800 - 30.0
+    canvas = Canvas(plot_top + plot_height + 24 + SMALL * 2.4)
+    title_block(canvas, title, axis)
+
+    def y_of(total: float) -> float:
+        return plot_top + plot_height * (35 - total) / 28
+
+    for (low, high, colour, ink), name in zip(BANDS, bands, strict=True):
+        canvas.rectangle((left, y_of(high), right, y_of(low)), colour)
+        canvas.text(right - 10, y_of(high) + SMALL * 1.25, fit(name, SMALL, 260), SMALL, ink,
+                    align="right")  # fmt: skip
+    for tick in (7, 14, 21, 28, 35):
+        canvas.line([(left, y_of(tick)), (right, y_of(tick))], GRID, width=1)
+        canvas.text(left - 10, y_of(tick) + SMALL * 0.35, str(tick), SMALL, MUTED, align="right")
+    count = len(totals)
+    step = (right - left - 60) / max(count - 1, 1)
+    xs = [left + 30 + step * k if count > 1 else (left + right) / 2 for k in range(count)]
+    points = [(x, y_of(total)) for x, total in zip(xs, totals, strict=True)]
+    if len(points) > 1:
+        canvas.line(points, THIS, width=3.5)
+    for x, y in points:
+        canvas.dot(x, y, 6, THIS)
+    # Every label that has room: at most one per label's width.
+    widest = max((text_width(label, SMALL) for label in labels), default=0) + 16
+    every = max(math.ceil(widest / step), 1) if count > 1 else 1
+    for index, (x, label) in enumerate(zip(xs, labels, strict=True)):
+        if index % every == 0:
+            canvas.text(x, plot_top + plot_height + 8 + SMALL, label, SMALL, MUTED, align="centre")
+    return canvas.png()

@@ -42,6 +42,23 @@ def band_text(ctx: Context, band: Band) -> str:
     return ctx.t(BAND_LABELS[band])
 
 
+# A band's colour on charts, as the trend chart's bands (bot.assessment.charts).
+BAND_COLOURS = {Band.ASSET: "#2da44e", Band.ADEQUATE: "#d4a72c", Band.AT_RISK: "#cf222e"}
+
+
+def trend_chart(ctx: Context, title: str, labels: list[str], totals: list[Fraction]) -> Chart:
+    """Totals on the 7–35 scale over time, the three bands named on the chart."""
+    t = ctx.t
+    return Chart.of(
+        "trend",
+        title=title,
+        labels=labels,
+        totals=[float(total) for total in totals],
+        bands=[band_text(ctx, b) for b in (Band.AT_RISK, Band.ADEQUATE, Band.ASSET)],
+        axis=t("Total of 35"),
+    )
+
+
 def question(ctx: Context, run: Assessment) -> Message:
     t = ctx.t
     item = ITEMS[run.position]
@@ -135,20 +152,17 @@ def result(ctx: Context, current: Result, previous: Result | None) -> Message:
     )
     days = _dates(ctx, current, previous)
     this, *before = [t.date(r.completed_at) for r in (current, previous) if r is not None]
-    legend = (
-        t("Chart: the seven sections by number; this result in blue ({this}).").format(this=this)
-        if previous is None
-        else t(
-            "Chart: the seven sections by number; this result in blue ({this}), "
-            "the one before in grey ({before})."
-        ).format(this=this, before=before[0])
-    )
-    sections.append(Section(body=legend))
     chart = Chart.of(
         "radar",
+        title=t("Section scores (1 to 5)"),
+        sections=[f"{s.number}. {t(s.title)}" for s in SECTIONS],
         current=[float(current.scores[s.number]) for s in SECTIONS],
         previous=[float(previous.scores[s.number]) for s in SECTIONS] if previous else None,
-        labels=[t.short_date(day) for day in days],  # digits: the chart's font has no scripts
+        legends=[
+            t("This result ({date})").format(date=this),
+            *(t("The one before ({date})").format(date=day) for day in before),
+        ],
+        scale=[t.number(k, 0) for k in range(1, 6)],
     )
     return Message(
         text=headline,
@@ -173,23 +187,15 @@ def history(ctx: Context, results: list[Result]) -> Message:
         )
         for r in reversed(results)
     ]
-    chart = Chart.of(
-        "trend",
-        days=[r.completed_at.astimezone(ctx.zone).date().isoformat() for r in results],
-        labels=[t.short_date(r.completed_at.astimezone(ctx.zone).date()) for r in results],
-        totals=[float(r.total) for r in results],
+    chart = trend_chart(
+        ctx,
+        t("Your total over time"),
+        [t.short_date(r.completed_at.astimezone(ctx.zone).date()) for r in results],
+        [r.total for r in results],
     )
     return Message(
         text=t("Your assessments"),
-        sections=(
-            Section(body="\n".join(lines)),
-            Section(
-                body=t(
-                    "Chart: your total over time; green from 28 is an asset, "
-                    "red below 21 is at risk."
-                )
-            ),
-        ),
+        sections=(Section(body="\n".join(lines)),),
         buttons=tuple(
             Button(
                 t("Answers of {date}").format(date=t.date(r.completed_at)),
@@ -291,15 +297,32 @@ def team(ctx: Context, results: list[Result], show_people: bool) -> Message:
             )
             for r in ordered[:10]
         )
-    chart = Chart.of(
-        "trend",
-        days=[m.isoformat() for m in months],
-        labels=[t.short_month(m) for m in months],
-        totals=[float(scoring.mean(by_month[m])) for m in months],
+    chart = trend_chart(
+        ctx,
+        t("Average total by month"),
+        [t.short_month(m) for m in months],
+        [scoring.mean(by_month[m]) for m in months],
+    )
+    distribution = Chart.of(
+        "hbars",
+        title=t("Respondents by band"),
+        bars=[
+            [
+                band_text(ctx, b),
+                float(bands.get(b, 0)),
+                t.number(bands.get(b, 0), 0),
+                BAND_COLOURS[b],
+            ]
+            for b in Band
+        ],
+        note=t("Each respondent's latest result"),
     )
     return Message(
         text=t("The team's customer service assessment"),
         sections=tuple(sections),
         buttons=buttons,
-        files=(chart_file("assessment-team.png", t("Average total by month"), chart),),
+        files=(
+            chart_file("assessment-team-bands.png", t("Respondents by band"), distribution),
+            chart_file("assessment-team.png", t("Average total by month"), chart),
+        ),
     )

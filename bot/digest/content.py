@@ -10,8 +10,9 @@ survey answers are quoted, without names or contact data (bot/digest/feedback.py
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -24,7 +25,7 @@ from bot.assessment.scoring import Band
 from bot.assessment.service import result
 from bot.digest.feedback import SurveyWeek, survey_week
 from bot.goals.periods import Window
-from bot.goals.service import Status, statuses
+from bot.goals.service import Status, history, recent_weeks, statuses
 from storage.models import Assessment, Complaint, RetentionCheck, Workspace
 
 TOP = 3
@@ -73,6 +74,9 @@ class Digest:
     by_cost: dict[str, list[Cost]]  # currency -> the costliest categories
     team: Team | None
     surveys: SurveyWeek
+    # Each goal's figure in the weeks of `weeks` (oldest first), by the goal's id: the chart.
+    weeks: list[Window] = field(default_factory=list)
+    goal_history: dict[int, list[Decimal | None]] = field(default_factory=dict)
 
 
 def _count(workspace_id: int, *where: Any) -> ScalarSelect[int]:
@@ -197,9 +201,11 @@ async def compute(
     issues = Window(week.first_day - timedelta(weeks=ISSUE_WEEKS - 1), week.end_day, week.zone)
     frequency, by_cost = await top_issues(session, workspace.id, issues)
     done, missed = await retention_counts(session, workspace.id, week)
+    goals = await statuses(session, workspace.id, week)
+    weeks = recent_weeks(week)
     return Digest(
         week=week,
-        goals=await statuses(session, workspace.id, week),
+        goals=goals,
         complaints=await complaint_counts(session, workspace.id, week, now),
         checks_done=done,
         checks_missed=missed,
@@ -208,4 +214,6 @@ async def compute(
         by_cost=by_cost,
         team=await team(session, workspace.id),
         surveys=await survey_week(session, workspace.id, week),
+        weeks=weeks,
+        goal_history={s.goal.id: await history(session, s.goal, weeks) for s in goals},
     )

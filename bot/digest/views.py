@@ -1,4 +1,5 @@
-"""How the digest reads: the week's goals, the log's numbers, the top issues and a chart."""
+"""How the digest reads: the week's goals, the log's numbers, the top issues, and charts of
+the goals and the top issues."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from bot.categories import category_label
 from bot.charts import Chart, chart_file
 from bot.digest.content import Digest
 from bot.digest.feedback import SurveyWeek
-from bot.goals.views import mean_score_text, status_lines, window_text
+from bot.goals.metrics import METRICS
+from bot.goals.views import (
+    mean_score_text,
+    metric_label,
+    status_lines,
+    target_text,
+    value_text,
+    verdict,
+    window_text,
+)
 from bot.i18n import Translator
 from bot.paging import SECTION_CHARS
 from bot.ui import Attachment, Message, Section
@@ -18,66 +28,100 @@ from bot.validation import minor_to_amount
 # The goals' share of the digest: one section (Slack: 3,000 characters), leaving the rest of
 # Discord's 6,000 to the counts, the top issues and the team's assessment.
 GOALS_CHARS = SECTION_CHARS - 200
+MAX_GOALS = 8  # goals on the digest's chart; the list in words has them all
+MAX_COST_CHARTS = 3  # compensation charts, one per currency
+COST_COLOUR = "#bf8700"
 
 
-def _numbers(digest: Digest) -> dict[str, int]:
-    """Each top category's number, shared by the lists and the chart's bars."""
-    numbers: dict[str, int] = {}
-    ranked = [i.category for i in digest.by_frequency]
-    ranked += [c.category for costs in digest.by_cost.values() for c in costs]
-    for category in ranked:
-        numbers.setdefault(category, len(numbers) + 1)
-    return numbers
-
-
-def _chart_currency(digest: Digest, currency: str) -> str | None:
-    if currency in digest.by_cost:
-        return currency
-    return next(iter(digest.by_cost), None)
-
-
-def _issues(digest: Digest, t: Translator, currency: str) -> tuple[Section, Attachment | None]:
-    title = t("Top issues, last four weeks ({window})").format(
-        window=window_text(digest.issues_window, t)
-    )
+def _issues(digest: Digest, t: Translator, currency: str) -> tuple[Section, list[Attachment]]:
+    """The top issues in words, and one bar chart per ranking: how often, then what each
+    currency's compensation came to (the workspace's currency first)."""
+    window = window_text(digest.issues_window, t)
+    title = t("Top issues, last four weeks ({window})").format(window=window)
     if not digest.by_frequency:
-        return Section(title=title, body=t("No complaints in these four weeks.")), None
-    numbers = _numbers(digest)
-
-    def name(category: str) -> str:
-        return f"{numbers[category]}. {category_label(category, t)}"
-
+        return Section(title=title, body=t("No complaints in these four weeks.")), []
     lines = [t("By how often they came up:")]
-    lines += [f"{name(i.category)}: {t.number(i.count, 0)}" for i in digest.by_frequency]
+    lines += [
+        f"{category_label(i.category, t)}: {t.number(i.count, 0)}" for i in digest.by_frequency
+    ]
     for code, paid in digest.by_cost.items():
         lines.append(t("By compensation paid ({currency}):").format(currency=code))
         lines += [
-            f"{name(c.category)}: {t.money(minor_to_amount(c.minor, code), code)}" for c in paid
+            f"{category_label(c.category, t)}: {t.money(minor_to_amount(c.minor, code), code)}"
+            for c in paid
         ]
-    shown = _chart_currency(digest, currency)
-    counts = [(str(numbers[i.category]), float(i.count)) for i in digest.by_frequency]
-    costs: list[tuple[str, float]] = []
-    if shown:
-        costs = [
-            (str(numbers[c.category]), float(minor_to_amount(c.minor, shown)))
-            for c in digest.by_cost[shown]
-        ]
-        note = t("Chart: bars are numbered as above; left how often, right {currency} paid.")
-    else:
-        note = t("Chart: bars are numbered as above, by how often they came up.")
-    lines.append(note.format(currency=shown))
-    chart = chart_file(
-        f"top-issues-{digest.week.label}.png",
-        t("Top issues"),
-        Chart.of(
-            "bars",
-            counts=counts,
-            costs=costs,
-            # Each bar's figure grouped the reader's way, like the lines above (digits only).
-            figures=[[t.number(v, 2) for _, v in series] for series in (counts, costs)],
-        ),
+    charts = [
+        chart_file(
+            f"top-issues-{digest.week.label}.png",
+            t("Top issues"),
+            Chart.of(
+                "hbars",
+                title=t("Top issues: how often they came up"),
+                bars=[
+                    [category_label(i.category, t), float(i.count), t.number(i.count, 0)]
+                    for i in digest.by_frequency
+                ],
+                note=window,
+            ),
+        )
+    ]
+    codes = sorted(digest.by_cost, key=lambda code: (code != currency, code))
+    for code in codes[:MAX_COST_CHARTS]:
+        amounts = [(c.category, minor_to_amount(c.minor, code)) for c in digest.by_cost[code]]
+        chart = Chart.of(
+            "hbars",
+            title=t("Top issues: compensation paid ({currency})").format(currency=code),
+            bars=[
+                [category_label(category, t), float(amount), t.money(amount, code)]
+                for category, amount in amounts
+            ],
+            note=window,
+            colour=COST_COLOUR,
+        )
+        name = f"top-issues-{code.lower()}-{digest.week.label}.png"
+        charts.append(chart_file(name, t("Compensation paid"), chart))
+    return Section(title=title, body="\n".join(lines)), charts
+
+
+def _goals_chart(digest: Digest, t: Translator) -> Attachment | None:
+    """The goals' recent weeks against their targets, one small panel each."""
+    if not digest.goals:
+        return None
+    panels = []
+    for status in digest.goals[:MAX_GOALS]:
+        goal = status.goal
+        unit = METRICS[goal.metric].unit
+        panels.append(
+            {
+                "name": t("Goal {number}: {metric}").format(
+                    number=goal.number, metric=metric_label(goal.metric, goal.param, t)
+                ),
+                "status": "none" if status.met is None else "met" if status.met else "off",
+                "verdict": verdict(status, t),
+                "latest": value_text(unit, status.actual, t),
+                "target": float(goal.target),
+                "target_text": t("Target: {target}").format(target=target_text(goal, t)),
+                "values": [
+                    None if v is None else float(v) for v in digest.goal_history.get(goal.id, [])
+                ],
+                "weeks": [t.short_date(w.first_day) for w in digest.weeks],
+            }
+        )
+    more = len(digest.goals) - len(panels)
+    chart = Chart.of(
+        "goals",
+        title=t("Goals week by week"),
+        goals=panels,
+        legends=[t("This goal's figure each week"), t("Target")],
+        note=t.ngettext(
+            "{count} more goal is in the list above.",
+            "{count} more goals are in the list above.",
+            more,
+        ).format(count=more)
+        if more
+        else None,
     )
-    return Section(title=title, body="\n".join(lines)), chart
+    return chart_file(f"goals-{digest.week.label}.png", t("Goals"), chart)
 
 
 def _team(digest: Digest, t: Translator) -> str:
@@ -146,7 +190,8 @@ def render(digest: Digest, t: Translator, *, currency: str, late: bool = False) 
     goals = status_lines(digest.goals, t, GOALS_CHARS) or t(
         "No goals yet. A manager adds one with /goal add."
     )
-    issues, chart = _issues(digest, t, currency)
+    issues, charts = _issues(digest, t, currency)
+    goals_chart = _goals_chart(digest, t)
     sections = (
         Section(title=t("Goals"), body=goals),
         Section(
@@ -170,4 +215,5 @@ def render(digest: Digest, t: Translator, *, currency: str, late: bool = False) 
         issues,
         Section(title=t("Self-assessment"), body=_team(digest, t)),
     )
-    return Message(text=headline, sections=sections, files=(chart,) if chart else ())
+    files = ([goals_chart] if goals_chart else []) + charts
+    return Message(text=headline, sections=sections, files=tuple(files))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from bot.complaints.service import audit
 from bot.context import Context
 from bot.errors import NotFound
 from bot.goals.metrics import CSAT, measure, scores
-from bot.goals.periods import Window, goal_windows
+from bot.goals.periods import Window, goal_windows, week_of
 from bot.goals.schemas import GoalIn
 from bot.i18n import N_
 from bot.locks import lock_workspace
@@ -166,3 +166,26 @@ async def status(session: AsyncSession, goal: Goal, week: Window) -> Status:
 
 async def statuses(session: AsyncSession, workspace_id: int, week: Window) -> list[Status]:
     return [await status(session, goal, week) for goal in await active(session, workspace_id)]
+
+
+HISTORY_WEEKS = 6  # weeks of a goal the digest's chart shows: enough for a trend, cheap to measure
+
+
+def recent_weeks(week: Window, count: int = HISTORY_WEEKS) -> list[Window]:
+    """The `count` weeks up to and including `week`, oldest first."""
+    return [week_of(week.first_day - timedelta(weeks=back), week.zone) for back in range(count)][
+        ::-1
+    ]
+
+
+async def history(
+    session: AsyncSession, goal: Goal, weeks: Sequence[Window]
+) -> list[Decimal | None]:
+    """The goal's figure as each of `weeks`' digests reported it (a monthly goal: its month to
+    that week's end), oldest first; None for a week without data."""
+    return [
+        await measure(
+            session, goal.workspace_id, goal.metric, goal.param, goal_windows(goal.period, w)[0]
+        )
+        for w in weeks
+    ]
