@@ -24,6 +24,7 @@ from adapters.slack import blocks, words
 from adapters.slack.dms import DmChannels
 from adapters.slack.outbound import ChannelPacer, Sender
 from adapters.slack.profiles import SlackProfiles
+from adapters.text import fit
 from bot.app import CareBot
 from bot.context import Actor
 from bot.i18n import Translator, resolve_locale
@@ -241,7 +242,7 @@ class SlackListeners:
         errors: dict[str, str] = {}
         for name, text in reply.errors.errors.items():
             target = name if name in block_ids else (block_ids[0] if block_ids else name)
-            errors[target] = blocks.fit(text, 150) if target not in errors else errors[target]
+            errors[target] = fit(text, 150) if target not in errors else errors[target]
         return errors
 
     async def after_ack(
