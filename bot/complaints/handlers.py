@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot import paging
 from bot.categories import category_label
-from bot.complaints import forms, schemas, search, service, views
+from bot.complaints import forms, search, service, views
 from bot.complaints.schemas import (
     AssignIn,
     ComplaintIn,
@@ -25,7 +25,7 @@ from bot.i18n import N_
 from bot.locks import lock_workspace
 from bot.router import ActionHandler, FormHandler, router
 from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply, Section
-from bot.validation import FormContext, email_or_none, field_errors, phone_or_none
+from bot.validation import FormContext, email_or_none, field_errors, limit_of, phone_or_none
 from storage.models import Complaint
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -329,7 +329,8 @@ async def new_action(ctx: Context, _action: str, _value: str) -> Reply:
 async def from_message_action(ctx: Context, _action: str, text: str) -> Reply:
     """A chat message turned into a complaint: its text becomes what happened."""
     form = forms.create_form(ctx)
-    return Reply(form=form.with_values({"description": text.strip()[: schemas.TEXT_MAX] or None}))
+    longest = limit_of(ComplaintIn, "description").max_length
+    return Reply(form=form.with_values({"description": text.strip()[:longest] or None}))
 
 
 @router.action("complaint.details")
@@ -357,6 +358,7 @@ async def checklist_action(ctx: Context, action: str, value: str) -> Reply:
 
 
 # --- forms opened from buttons ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Change(Generic[Model]):
