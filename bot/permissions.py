@@ -72,6 +72,9 @@ EVERYONE = Rule(frozenset(Role))
 MANAGERS = Rule(frozenset({Role.MANAGER, Role.ADMIN}))
 ADMINS = Rule(frozenset({Role.ADMIN}))
 HOLDER = Rule(frozenset({Role.MANAGER, Role.ADMIN}), holder=Held.COMPLAINT)
+TEAM_RESULTS = Rule(
+    MANAGERS.roles, refusal=N_("Only managers and admins can see the team's results.")
+)
 
 # --- the table ----------------------------------------------------------------------------------
 # Commands by their words. The most specific pattern that matches the words typed applies;
@@ -94,9 +97,7 @@ COMMANDS: dict[str, Rule] = {
     "carebot role @person ROLE": ADMINS,
     "carebot customer": ADMINS,  # export | erase PHONE|EMAIL|NAME
     "assessment": EVERYONE,  # take it, history
-    "assessment team": Rule(
-        MANAGERS.roles, refusal=N_("Only managers and admins can see the team's results.")
-    ),
+    "assessment team": TEAM_RESULTS,
     "goal": EVERYONE,  # list
     "goal add": MANAGERS,
     "goal edit": MANAGERS,
@@ -124,6 +125,7 @@ ACTIONS: dict[str, Rule] = {
     "complaint.details": EVERYONE,
     "complaint.list": EVERYONE,  # a list's Next page
     "complaint.categories": EVERYONE,  # the category list's Next page
+    "complaint.search": EVERYONE,  # a search's next page; what it finds is scoped as typed
     "complaint.step": HOLDER,
     "complaint.resolve": HOLDER,
     "complaint.reopen": HOLDER,
@@ -145,6 +147,7 @@ ACTIONS: dict[str, Rule] = {
     "assessment.back:": EVERYONE,
     "assessment.pause:": EVERYONE,
     "assessment.history": EVERYONE,
+    "assessment.team": TEAM_RESULTS,  # the team view's other pages
     "assessment.answers:": EVERYONE,  # the respondent's and admins' only
     "policy.overview": EVERYONE,
     "policy.document": EVERYONE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import paging
 from bot.assessment import service, views
 from bot.context import Context, Role
 from bot.errors import Forbidden, NotFound, UserError
@@ -138,9 +139,17 @@ async def history(ctx: Context) -> Reply:
     return in_dm(ctx, views.history(ctx, results))
 
 
-async def team(ctx: Context) -> Reply:
+async def team(ctx: Context, rest: str = "") -> Reply:
+    """The team's results; `rest` may name a page of the people's list ("page 2")."""
+    _, page = paging.split_page(rest)
     results = await service.team(ctx)
-    return in_dm(ctx, views.team(ctx, results, show_people=ctx.role in PRIVATE))
+    return in_dm(ctx, views.team(ctx, results, show_people=ctx.role in PRIVATE, number=page))
+
+
+@router.action(views.TEAM_ACTION)
+async def team_button(ctx: Context, _action: str, value: str) -> Reply:
+    """The team view's Previous or Next page (its people, for admins)."""
+    return await team(ctx, value)
 
 
 @router.action("assessment.answers:")

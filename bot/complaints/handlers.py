@@ -227,7 +227,13 @@ async def search_command(ctx: Context, text: str) -> Reply:
     for complaint in found:  # the results show these customers' names
         if complaint.erased_at is None and service.can_see_personal_data(ctx, complaint):
             service.audit(ctx, "viewed_personal_data", complaint, via="search")
-    return Reply.say(views.search_results(ctx, found))
+    return Reply.say(views.search_results(ctx, found, query))
+
+
+@router.action(views.SEARCH_ACTION)
+async def search_action(ctx: Context, _action: str, value: str) -> Reply:
+    """A search's Previous or Next page button: its value is the search, with the page."""
+    return await search_command(ctx, value)
 
 
 async def categories_command(ctx: Context, rest: str) -> Reply:
