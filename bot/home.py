@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select
 
+from bot import paging
 from bot.complaints import service, views
 from bot.context import Context, Role
 from bot.i18n import N_
@@ -28,17 +29,20 @@ async def home_command(ctx: Context, _text: str) -> Reply:
 
 async def home(ctx: Context) -> Message:
     t = ctx.t
+    # The first page of each, with the count of all and the way to the rest when there is more.
     mine = await service.list_complaints(ctx, view="mine")
-    due = [c for c in mine if c.follow_up_at and c.follow_up_at <= ctx.now() + DUE_SOON]
+    due = await service.list_complaints(ctx, view="mine", due_by=ctx.now() + DUE_SOON)
     sections = [
         Section(
             title=t("My open complaints"),
             body="\n".join(views.line(c, t) for c in mine) or t("You have no open complaints."),
         ),
+        *(views.paging_section(mine, "/complaint list mine", t) if mine.has_next else ()),
         Section(
             title=t("Follow-ups due"),
             body="\n".join(views.line(c, t) for c in due) or t("Nothing due in the next day."),
         ),
+        *((Section(body=paging.count_line(due, t)),) if due.has_next else ()),
     ]
     sections.append(await policy_summary(ctx))
     if ctx.role is Role.ADMIN:
@@ -82,6 +86,7 @@ async def home(ctx: Context) -> Message:
         buttons=(
             Button(t("Log a complaint"), "complaint.new", "", ButtonStyle.PRIMARY),
             *(Button(f"#{c.number}", "complaint.details", str(c.number)) for c in mine[:5]),
+            *paging.page_buttons(mine, views.LIST_ACTION, "mine", t),
             Button(t("Policy"), "policy.overview"),
             Button(t("Policy document"), "policy.document"),
         ),

@@ -1,7 +1,8 @@
 """Long lists shown a page at a time, with an honest count: "Showing 26–50 of 5,000".
 
 Nothing is cut silently: a list says how many there are in all and how to see the next page
-(a command argument, `… page 2`, and a Next page button where the platform has buttons).
+(a command argument, `… page 2`, and Previous and Next page buttons where the platform has
+buttons).
 Long text is split into sections that each fit the strictest platform (Slack's 3,000
 characters a section; Discord's 6,000 a message), instead of being cut by an adapter.
 """
@@ -112,11 +113,16 @@ def next_hint(page: Page[T], command: str, t: Translator) -> str:
     return t("For the next page: {command}").format(command=f"{command} page {page.number + 1}")
 
 
-def next_button(page: Page[T], action: str, value: str, t: Translator) -> tuple[Button, ...]:
-    """A "Next page" button whose value is what the list command is given, with the page."""
-    if not page.has_next:
-        return ()
-    return (Button(t("Next page"), action, f"{value} page {page.number + 1}".strip()),)
+def page_buttons(page: Page[T], action: str, value: str, t: Translator) -> tuple[Button, ...]:
+    """ "Previous page" and "Next page" buttons, where there is such a page; each one's value
+    is what the list command is given, with the page ("all page 3")."""
+    buttons = []
+    if page.number > 1:
+        previous = min(page.number - 1, page.pages)  # from past the end: the last page
+        buttons.append(Button(t("Previous page"), action, f"{value} page {previous}".strip()))
+    if page.has_next:
+        buttons.append(Button(t("Next page"), action, f"{value} page {page.number + 1}".strip()))
+    return tuple(buttons)
 
 
 def sections(lines: Iterable[str], title: str | None = None) -> tuple[Section, ...]:

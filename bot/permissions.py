@@ -71,6 +71,9 @@ EVERYONE = Rule(frozenset(Role))
 MANAGERS = Rule(frozenset({Role.MANAGER, Role.ADMIN}))
 ADMINS = Rule(frozenset({Role.ADMIN}))
 HOLDER = Rule(frozenset({Role.MANAGER, Role.ADMIN}), holder=Held.COMPLAINT)
+TEAM_RESULTS = Rule(
+    MANAGERS.roles, refusal=N_("Only managers and admins can see the team's results.")
+)
 
 # --- the table ----------------------------------------------------------------------------------
 # Commands carry their rule in their declaration (the command tree, bot/tree.py: `rule`, and
@@ -84,6 +87,7 @@ ACTIONS: dict[str, Rule] = {
     "complaint.details": EVERYONE,
     "complaint.list": EVERYONE,  # a list's Next page
     "complaint.categories": EVERYONE,  # the category list's Next page
+    "complaint.search": EVERYONE,  # a search's next page; what it finds is scoped as typed
     "complaint.step": HOLDER,
     "complaint.resolve": HOLDER,
     "complaint.reopen": HOLDER,
@@ -105,6 +109,7 @@ ACTIONS: dict[str, Rule] = {
     "assessment.back:": EVERYONE,
     "assessment.pause:": EVERYONE,
     "assessment.history": EVERYONE,
+    "assessment.team": TEAM_RESULTS,  # the team view's other pages
     "assessment.answers:": EVERYONE,  # the respondent's and admins' only
     "policy.overview": EVERYONE,
     "policy.document": EVERYONE,

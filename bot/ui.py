@@ -40,6 +40,20 @@ class Field:
     hint: str | None = None
     choices: tuple[Choice, ...] = ()
 
+    def typed_choice(self, typed: str) -> str:
+        """A choice typed by hand (the shell, a Discord list too long for a select): its value,
+        found by value or by label in any letter case; else the text as typed, for the core
+        to say what is wrong with it."""
+        wanted = typed.strip().lower()
+        for choice in self.choices:
+            if wanted in (choice.value.lower(), choice.label.lower()):
+                return choice.value
+        return typed.strip()
+
+    def label_of(self, value: str) -> str:
+        """The label of the choice with this value; the value itself when there is none."""
+        return next((c.label for c in self.choices if c.value == value), value)
+
 
 @dataclass(frozen=True)
 class FormStep:

@@ -16,8 +16,16 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 from babel.numbers import get_currency_precision, list_currencies
-from pydantic import BeforeValidator, EmailStr, TypeAdapter, ValidationError, ValidationInfo
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    EmailStr,
+    GetCoreSchemaHandler,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
 from bot.clock import add_months
 from bot.i18n import N_, Translator
@@ -105,6 +113,36 @@ def check_length(value: str | None, max_length: int) -> str | None:
             length=len(value),
         )
     return value
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A text field's longest length, and whether it must be filled, declared once on the
+    schema's field (`Annotated[OptionalText, Limit(100, required=True)]`): validation checks
+    it, and a form reads it (`limit_of`) for its field, so the two never disagree."""
+
+    max_length: int
+    required: bool = False
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        # After the text is cleaned, before the field's own validators (a phone is parsed
+        # only once it is known not to be too long).
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def check(self, value: str | None) -> str | None:
+        if self.required:
+            value = require(value)
+        return check_length(value, self.max_length)
+
+
+def limit_of(model: type[BaseModel], name: str) -> Limit:
+    """The Limit declared on a schema's field (a KeyError when it has none)."""
+    for item in model.model_fields[name].metadata:
+        if isinstance(item, Limit):
+            return item
+    raise KeyError(f"{model.__name__}.{name} declares no Limit")
 
 
 # --- phone numbers ----------------------------------------------------------------------------
@@ -240,6 +278,9 @@ def not_in_future(value: datetime, now: datetime) -> datetime:
 
 MAX_AMOUNT = Decimal("1000000000")
 _KNOWN_CURRENCIES = frozenset(list_currencies())
+
+
+CURRENCY_LENGTH = 3  # an ISO 4217 code
 
 
 def parse_currency(raw: str | None, default: str) -> str:

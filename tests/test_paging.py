@@ -8,17 +8,26 @@ goes on where page 1 stopped, and every message fits the platforms' limits whole
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 
+from adapters.console.shell import Shell
 from bot.app import CareBot
+from bot.clock import OffsetClock
 from bot.context import Actor
 from bot.paging import MESSAGE_CHARS, SECTION_CHARS
-from bot.ui import Button, Message, Reply
+from bot.settings import Settings
+from bot.ui import Audience, Button, Message, Reply
 from storage.db import Database
 from tests.factories import log_complaint, texts
-from tests.paging_data import CATEGORIES_155, copies_of_first_complaint, set_categories
+from tests.paging_data import (
+    CATEGORIES_155,
+    copies_of_first_assessment,
+    copies_of_first_complaint,
+    set_categories,
+)
 
 MANY = 5000
 SLACK_SECTION = 3000  # Slack's section text
@@ -194,3 +203,135 @@ async def test_the_digest_says_how_many_goals_it_leaves_out(
     assert more is not None, lines[-1]
     assert len(lines) - 1 + int(more[1]) == 45  # shown plus left out: every goal
     assert len(lines) > 10
+
+
+# --- 120 complaints, page by page: every one seen once, Previous goes back ------------------------
+
+SOME = 120
+
+
+def labelled(reply: Reply, label: str) -> Button | None:
+    found = [b for post in reply.posts for b in post.message.buttons if b.label == label]
+    return found[0] if found else None
+
+
+async def followed(carebot: CareBot, actor: Actor, first: Reply) -> tuple[list[int], int]:
+    """The complaint numbers of every page reached by Next page from `first`, and the pages."""
+    seen, reply, pages = numbers(first), first, 1
+    while (button := labelled(reply, "Next page")) is not None and pages < 20:
+        reply = await carebot.action(actor, button.action, button.value)
+        seen += numbers(reply)
+        pages += 1
+    return seen, pages
+
+
+async def test_120_complaints_in_the_shell_page_by_page(db: Database, settings: Settings) -> None:
+    """Next page pressed by its number until there is none, `page N` typed, and Previous."""
+    out = io.StringIO()
+    clock = OffsetClock()
+    shell = Shell(CareBot(db, settings, clock), clock, settings, io.StringIO(), out)
+    await shell.handle("/as Asha manager")
+    await log_complaint(shell.bot, shell.actor)
+    await copies_of_first_complaint(db, SOME - 1)
+
+    def press(label: str) -> str:
+        return str([b.label for b in shell.buttons].index(label) + 1)
+
+    await shell.handle("/complaint list all")
+    seen: list[int] = []
+    pages = 1
+    while True:
+        shown = out.getvalue()  # what this page printed
+        seen += [int(n) for n in re.findall(r"^  #(\d+) ·", shown, re.MULTILINE)]
+        if "Next page" not in [b.label for b in shell.buttons] or pages == 10:
+            break
+        out.seek(0), out.truncate()
+        await shell.handle(press("Next page"))
+        pages += 1
+    assert sorted(seen) == list(range(1, SOME + 1)) and len(seen) == SOME
+    assert pages == 5 and "Showing 101–120 of 120." in shown
+
+    await shell.handle("/complaint list all page 3")
+    assert "Showing 51–75 of 120." in out.getvalue()
+    await shell.handle(press("Previous page"))
+    assert "Showing 26–50 of 120." in out.getvalue().split("Showing 51–75")[1]
+
+
+async def test_120_complaints_page_by_page_with_next_and_previous(
+    carebot: CareBot, db: Database, asha: Actor
+) -> None:
+    await log_complaint(carebot, asha)
+    await copies_of_first_complaint(db, SOME - 1)
+    first = await carebot.command(asha, "complaint", "list all")
+    assert labelled(first, "Previous page") is None
+    seen, pages = await followed(carebot, asha, first)
+    assert seen == list(range(SOME, 0, -1)) and pages == 5
+
+    second = await carebot.action(asha, "complaint.list", "all page 2")
+    back = labelled(second, "Previous page")
+    assert back is not None
+    assert texts(await carebot.action(asha, back.action, back.value)) == texts(first)
+
+
+async def test_a_search_with_120_results_pages_by_its_buttons(
+    carebot: CareBot, db: Database, asha: Actor
+) -> None:
+    await log_complaint(carebot, asha)
+    await copies_of_first_complaint(db, SOME - 1)
+    first = await carebot.command(asha, "complaint", "search Parcel arrived")
+    assert "Showing 1–25 of 120." in texts(first)
+    assert "Parcel arrived" not in texts(first).split("Complaints found", 1)[0]
+    seen, pages = await followed(carebot, asha, first)
+    assert seen == list(range(SOME, 0, -1)) and pages == 5
+
+    second = await carebot.command(asha, "complaint", "search Parcel arrived page 2")
+    back = labelled(second, "Previous page")
+    assert back is not None
+    assert numbers(await carebot.action(asha, back.action, back.value)) == numbers(first)
+
+
+async def test_home_counts_my_open_complaints_and_pages_to_the_rest(
+    carebot: CareBot, db: Database, asha: Actor
+) -> None:
+    await log_complaint(carebot, asha, follow_up_at="+2h")
+    await copies_of_first_complaint(db, 39)
+    home = await carebot.command(asha, "home")
+    (mine,) = [s for s in message(home).sections if s.title == "My open complaints"]
+    assert len((mine.body or "").splitlines()) == 25
+    assert "Showing 1–25 of 40." in texts(home)
+    assert "For the next page: /complaint list mine page 2" in texts(home)
+    due = texts(home).split("Follow-ups due")[1]
+    assert "Showing 1–25 of 40." in due  # due within the day, all 40: counted too
+    rest = labelled(home, "Next page")
+    assert rest is not None
+    second = await carebot.action(asha, rest.action, rest.value)
+    assert "Showing 26–40 of 40." in texts(second) and numbers(second) == list(range(15, 0, -1))
+
+
+async def test_the_team_view_pages_its_people(carebot: CareBot, db: Database, asha: Actor) -> None:
+    await carebot.command(asha, "help")  # the workspace's admin: sees each person's result
+    reply = await carebot.command(asha, "assessment")
+    for _ in range(25):
+        (post,) = [p for p in reply.posts if p.to is Audience.DM]
+        (five,) = [b for b in post.message.buttons if b.label.startswith("5 ·")]
+        reply = await carebot.action(asha, five.action, five.value)
+    await copies_of_first_assessment(db, 44)
+
+    def dm(reply: Reply) -> Reply:
+        return Reply(posts=tuple(p for p in reply.posts if p.to is Audience.DM))
+
+    page = dm(await carebot.command(asha, "assessment", "team"))
+    assert "Respondents: 45" in texts(page) and "Showing 1–20 of 45." in texts(page)
+    people: list[str] = []
+    while True:
+        people += re.findall(r"^(Asha|Person \d+): ", texts(page), re.MULTILINE)
+        answers = [b for b in message(page).buttons if b.label.startswith("Answers of")]
+        assert len(answers) == len(re.findall(r"^(?:Asha|Person \d+): ", texts(page), re.M))
+        assert len(message(page).buttons) <= 25  # Discord's most in a message
+        button = labelled(page, "Next page")
+        if button is None:
+            break
+        page = dm(await carebot.action(asha, button.action, button.value))
+        assert "Respondents" not in texts(page)  # the aggregate is on the first page only
+    assert sorted(people) == sorted(["Asha", *(f"Person {n:03d}" for n in range(1, 45))])
+    assert "Showing 41–45 of 45." in texts(page) and labelled(page, "Previous page") is not None

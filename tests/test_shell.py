@@ -168,6 +168,18 @@ async def test_a_wrong_field_is_asked_again_with_its_message(
     assert out.count("Customer name (required)") == 1  # right fields are not asked again
 
 
+async def test_a_choice_is_typed_by_its_number_its_label_or_its_value(
+    db: Database, settings: Settings
+) -> None:
+    lines = list(LOG_A_COMPLAINT)
+    lines[7] = "DELIVERY"  # the category by its value, in any letter case
+    lines[12] = "  promised FOR later "  # the solution's mode by its label
+    out = await shell_session(db, settings, [*lines, "/complaint show 1"])
+    assert "Complaint #1 is logged" in out
+    details = out.split("Complaint #1 is logged")[1]
+    assert "Delivery" in details and "promised for later" in details
+
+
 async def test_a_command_inside_a_form_cancels_it_and_runs(
     db: Database, settings: Settings
 ) -> None:

@@ -297,7 +297,7 @@ class Shell:
             self.say(f"  ({field.hint})")
         if field.kind is FieldKind.SELECT:
             self.say(render.choices(field))
-        shown = self._label_of(field, default) if default else None
+        shown = field.label_of(default) if default else None
         answer = (
             await self.read(
                 render.prompt(
@@ -317,19 +317,10 @@ class Shell:
 
     @staticmethod
     def _choice(field: Field, answer: str) -> str:
+        """A choice by its number in the list printed above, else by its value or label."""
         if answer.isdigit() and 1 <= int(answer) <= len(field.choices):
             return field.choices[int(answer) - 1].value
-        for choice in field.choices:
-            if answer.lower() in (choice.value.lower(), choice.label.lower()):
-                return choice.value
-        return answer  # the core says what is wrong with it
-
-    @staticmethod
-    def _label_of(field: Field, value: str) -> str:
-        for choice in field.choices:
-            if choice.value == value:
-                return choice.label
-        return value
+        return field.typed_choice(answer)
 
 
 async def main(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
+from adapters import process
 from adapters.discord.client import build_bot
 from adapters.discord.deliver import DiscordDeliverer
 from adapters.health import serve_http
 from adapters.web import DUE_AT_ONCE
 from bot.app import CareBot
-from bot.logs import configure
 from bot.runtime import open_database
 from bot.settings import Settings
 from scheduler.engine import Engine
@@ -62,7 +60,4 @@ async def serve(settings: Settings) -> None:
 
 
 def run(settings: Settings) -> int:
-    configure(settings)
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
-        asyncio.run(serve(settings))
-    return 0
+    return process.run(settings, serve)

@@ -21,6 +21,7 @@ import discord
 from discord.utils import escape_markdown as escape
 
 from adapters.discord import render, words
+from adapters.text import fit
 from bot.drafts import Draft
 from bot.i18n import Translator
 from bot.ui import Field, FieldKind, Page
@@ -56,9 +57,9 @@ def next_step(draft: Draft, after: int) -> int | None:
 def _title(draft: Draft, step: int) -> str:
     shown = pages(draft)
     if len(shown) == 1:
-        return render.fit(draft.form.title, TITLE_MAX) or "…"
+        return fit(draft.form.title, TITLE_MAX) or "…"
     suffix = f" ({step + 1}/{len(shown)})"
-    return (render.fit(shown[step].title, TITLE_MAX - len(suffix)) or "…") + suffix
+    return (fit(shown[step].title, TITLE_MAX - len(suffix)) or "…") + suffix
 
 
 def _text_input(field: Field, initial: str | None) -> discord.ui.TextInput[Any]:
@@ -71,7 +72,7 @@ def _text_input(field: Field, initial: str | None) -> discord.ui.TextInput[Any]:
         required=field.required,
         max_length=longest,
         default=initial[:longest] if initial else None,
-        placeholder=render.fit(field.hint, PLACEHOLDER_MAX) if field.hint else None,
+        placeholder=fit(field.hint, PLACEHOLDER_MAX) if field.hint else None,
     )
 
 
@@ -79,7 +80,7 @@ def _control(field: Field, initial: str | None) -> discord.ui.Item[Any]:
     if field.kind is FieldKind.SELECT and 0 < len(field.choices) <= OPTIONS_MAX:
         options = [
             discord.SelectOption(
-                label=render.fit(c.label, OPTION_MAX) or c.value,
+                label=fit(c.label, OPTION_MAX) or c.value,
                 value=c.value,
                 default=c.value == initial,
             )
@@ -90,7 +91,7 @@ def _control(field: Field, initial: str | None) -> discord.ui.Item[Any]:
             options=options,
             required=field.required,
             min_values=1 if field.required else 0,
-            placeholder=render.fit(field.hint, PLACEHOLDER_MAX) if field.hint else None,
+            placeholder=fit(field.hint, PLACEHOLDER_MAX) if field.hint else None,
         )
     if field.kind is FieldKind.USER:
         defaults = (
@@ -111,10 +112,7 @@ def _typed_choice(field: Field, typed: str | None) -> str | None:
     """A choice typed by hand (a list too long for a select): its value, by value or label."""
     if not typed or field.kind is not FieldKind.SELECT:
         return typed
-    for choice in field.choices:
-        if typed.strip().lower() in (choice.value.lower(), choice.label.lower()):
-            return choice.value
-    return typed  # the core says what is wrong with it
+    return field.typed_choice(typed)
 
 
 def read(modal: discord.ui.Modal, fields: tuple[Field, ...]) -> dict[str, str | None]:
@@ -160,7 +158,7 @@ class StepModal(discord.ui.Modal):
             initial = draft.values.get(field_.name, field_.initial)
             self.add_item(
                 discord.ui.Label(
-                    text=render.fit(field_.label, LABEL_MAX) or field_.name,
+                    text=fit(field_.label, LABEL_MAX) or field_.name,
                     component=_control(field_, initial),
                 )
             )
@@ -189,7 +187,7 @@ def errors_message(draft: Draft, errors: Mapping[str, str], t: Translator) -> di
     ordered = [f.name for f in draft.form.fields if f.name in errors]
     lines = [f"**{escape(labels[name])}**: {escape(errors[name])}" for name in ordered]
     lines += [escape(errors[name]) for name in errors if name not in labels]
-    embed = discord.Embed(title=t(words.FIX_INTRO), description=render.fit("\n".join(lines), 4096))
+    embed = discord.Embed(title=t(words.FIX_INTRO), description=fit("\n".join(lines), 4096))
     view = discord.ui.View(timeout=None)
     if ordered:
         first = ordered[0]

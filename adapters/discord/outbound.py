@@ -1,9 +1,10 @@
 """Channel and DM posts through discord.py's REST client: replies to people and scheduled work.
 
 A message with a ref (a complaint's card, an assessment's question) is edited where it stands
-and posted anew if it was deleted; a new one is remembered by its ref. discord.py waits out
-429s itself; what Discord refuses for good (no access, unknown channel, closed DMs) becomes
-PostRefused, for the caller to record or report; anything else (5xx, network) is raised as is.
+and posted anew if it was deleted; a new one is remembered by its ref (adapters.standing).
+discord.py waits out 429s itself; what Discord refuses for good (no access, unknown channel,
+closed DMs) becomes PostRefused, for the caller to record or report; anything else (5xx,
+network) is raised as is.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import discord
 
 from adapters.discord import render
+from adapters.standing import Where, edit_else_post
 from bot.app import CareBot
 from bot.context import Actor
 from bot.ui import Audience, Post
@@ -61,26 +63,33 @@ class Outbound:
         """A CHANNEL post (the configured channel, else where the person acted) or a DM post
         (the actor's DM with the bot); ACTOR posts only reach here from scheduled work, where
         nobody is in a conversation with the bot: they go to the DM too."""
-        if post.posted is not None and not post.fresh:
-            edited = await self._edit(post.posted, render.payload(post.message, actor.workspace_id))
-            if edited is not None:
-                return edited
-        channel_id = _snowflake(post.channel or actor.channel_id)
-        if post.to is Audience.CHANNEL and channel_id is not None:
-            target: discord.abc.Messageable = self.client.get_partial_messageable(channel_id)
-        else:
-            target = await self.dm(actor)
-        # A new payload: discord.py closes a request's files once it is sent. A card carries a
-        # nonce of its own, which discord.py sends with enforce_nonce: Discord answers a post
-        # repeated within minutes (its first answer lost) with the message already created.
-        ref = post.message.ref if post.to is Audience.CHANNEL and not post.fresh else None
-        nonce = card_nonce(actor.workspace_id, ref) if ref else None
-        payload = render.payload(post.message, actor.workspace_id)
-        message = await self._send(target, payload, nonce)
-        if post.message.ref:
-            await self.core.remember_post(
-                actor, post.message.ref, str(message.channel.id), str(message.id)
-            )
+
+        async def edit(where: Where) -> discord.Message | None:
+            return await self._edit(where, render.payload(post.message, actor.workspace_id))
+
+        async def send() -> discord.Message:
+            channel_id = _snowflake(post.channel or actor.channel_id)
+            if post.to is Audience.CHANNEL and channel_id is not None:
+                target: discord.abc.Messageable = self.client.get_partial_messageable(channel_id)
+            else:
+                target = await self.dm(actor)
+            # A new payload: discord.py closes a request's files once it is sent. A card
+            # carries a nonce of its own, which discord.py sends with enforce_nonce: Discord
+            # answers a post repeated within minutes (its first answer lost) with the message
+            # already created.
+            ref = post.message.ref if post.to is Audience.CHANNEL and not post.fresh else None
+            nonce = card_nonce(actor.workspace_id, ref) if ref else None
+            return await self._send(target, render.payload(post.message, actor.workspace_id), nonce)
+
+        async def remember(message: discord.Message) -> None:
+            if post.message.ref:
+                await self.core.remember_post(
+                    actor, post.message.ref, str(message.channel.id), str(message.id)
+                )
+
+        standing = None if post.fresh else post.posted
+        message = await edit_else_post(standing, edit, send, remember)
+        assert message is not None  # what Discord refuses is raised (PostRefused)
         return message
 
     async def dm(self, actor: Actor) -> discord.DMChannel:
@@ -93,7 +102,7 @@ class Outbound:
                 raise PostRefused(None, exc) from None
             raise
 
-    async def _edit(self, where: tuple[str, str], kwargs: dict[str, Any]) -> discord.Message | None:
+    async def _edit(self, where: Where, kwargs: dict[str, Any]) -> discord.Message | None:
         """The message edited where it stands; None if it is gone (then it is posted anew)."""
         channel_id, message_id = _snowflake(where[0]), _snowflake(where[1])
         if channel_id is None or message_id is None:

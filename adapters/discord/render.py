@@ -17,6 +17,7 @@ from typing import Any, Protocol, cast
 import discord
 from discord.utils import escape_markdown
 
+from adapters.text import fit
 from bot.ui import Button, ButtonStyle, Message
 
 log = logging.getLogger(__name__)
@@ -40,18 +41,6 @@ STYLES = {
     ButtonStyle.PRIMARY: discord.ButtonStyle.primary,
     ButtonStyle.DANGER: discord.ButtonStyle.danger,
 }
-
-
-def fit(text: str, limit: int) -> str:
-    """Text within a Discord limit, cut at a word boundary with an ellipsis when it must be."""
-    if len(text) <= limit:
-        return text
-    if limit < 2:
-        return "…"[:limit]
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:·—-") + "…"
 
 
 # Mentions, channels, custom emoji, timestamps and slash commands: `<@1>`, `<#2>`, `<:e:3>`,

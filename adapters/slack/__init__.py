@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
+from adapters import process
 from adapters.health import serve_http
 from adapters.slack.app import build_app, web_app
 from adapters.slack.deliver import SlackDeliverer
 from adapters.slack.outbound import ChannelPacer
 from adapters.web import DUE_AT_ONCE
 from bot.app import CareBot
-from bot.logs import configure
 from bot.runtime import open_database
 from bot.settings import Settings
 from scheduler.engine import Engine
@@ -76,7 +75,4 @@ async def serve(settings: Settings) -> None:
 
 
 def run(settings: Settings) -> int:
-    configure(settings)
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
-        asyncio.run(serve(settings))
-    return 0
+    return process.run(settings, serve)

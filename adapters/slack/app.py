@@ -17,7 +17,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from adapters.health import add_routes
 from adapters.slack.gate import gate
 from adapters.slack.listeners import SlackListeners
-from adapters.slack.outbound import ChannelPacer, web_client
+from adapters.slack.outbound import ChannelPacer, secret, web_client
 from bot.app import CareBot
 from bot.clock import Clock
 from bot.logs import HTTP_SERVER, headlined, quiet_client_errors
@@ -27,10 +27,6 @@ from storage.db import Database
 
 EVENTS_PATH = "/slack/events"
 OAUTH_STATE_SECONDS = 600
-
-
-def _secret(value: Any) -> str | None:
-    return value.get_secret_value() if value is not None else None
 
 
 async def skip_event_retries(
@@ -63,7 +59,7 @@ def build_app(
 ) -> SlackApp:
     """`pacer` is shared with the scheduler's deliverer: one pace per channel per process."""
     client = web_client(settings.slack_api_url)
-    signing_secret = _secret(settings.slack_signing_secret)
+    signing_secret = secret(settings.slack_signing_secret)
     if settings.slack_client_id:
         client_id = settings.slack_client_id
         app = SlackApp(
@@ -72,13 +68,13 @@ def build_app(
             installation_store=AsyncSQLAlchemyInstallationStore(client_id, db.engine),
             oauth_settings=AsyncOAuthSettings(
                 client_id=client_id,
-                client_secret=_secret(settings.slack_client_secret),
+                client_secret=secret(settings.slack_client_secret),
                 scopes=settings.slack_scopes,
                 state_store=AsyncSQLAlchemyOAuthStateStore(OAUTH_STATE_SECONDS, db.engine),
             ),
         )
     else:
-        client.token = _secret(settings.slack_bot_token)
+        client.token = secret(settings.slack_bot_token)
         app = SlackApp(signing_secret=signing_secret, client=client)
     app.middleware(skip_event_retries)
     SlackListeners(bot, pacer or ChannelPacer(settings.slack_channel_interval)).register(app)

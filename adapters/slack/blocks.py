@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.text import fit
 from bot.ui import Button, ButtonStyle, Field, FieldKind, Form, Message
 
 TITLE_MAX = 24
@@ -27,16 +28,6 @@ VIEW_BLOCKS_MAX = 100
 INPUT_MAX = 3000
 ACTION_SUFFIX = "#"  # action ids are made unique per message as "<action>#<n>"
 CHANNEL_MAX = 64  # a channel id, as carebot stores it
-
-
-def fit(text: str, limit: int) -> str:
-    """Text within Slack's limit, cut at a word boundary with an ellipsis when it must be."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:·—-") + "…"
 
 
 def escape(text: str) -> str:

@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.listeners import SlackListeners
-from adapters.slack.outbound import ChannelPacer, Sender, web_client
+from adapters.slack.outbound import ChannelPacer, Sender, secret, web_client
 from bot.app import CareBot
 from bot.scheduled import DeliveryDeferred, DeliveryRefused, Outgoing
 from bot.settings import Settings
@@ -26,17 +26,13 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 
-def _secret(value: object) -> str | None:
-    return value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
-
-
 class SlackDeliverer:
     def __init__(
         self, bot: CareBot, settings: Settings, db: Database, pacer: ChannelPacer | None = None
     ) -> None:
         self.listeners = SlackListeners(bot, pacer or ChannelPacer(settings.slack_channel_interval))
         self.api_url = settings.slack_api_url
-        self.token = _secret(settings.slack_bot_token)
+        self.token = secret(settings.slack_bot_token)
         self.store = (
             AsyncSQLAlchemyInstallationStore(settings.slack_client_id, db.engine)
             if settings.slack_client_id

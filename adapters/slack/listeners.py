@@ -24,6 +24,8 @@ from adapters.slack import blocks, words
 from adapters.slack.dms import DmChannels
 from adapters.slack.outbound import ChannelPacer, Sender
 from adapters.slack.profiles import SlackProfiles
+from adapters.standing import Where, edit_else_post
+from adapters.text import fit
 from bot.app import CareBot
 from bot.context import Actor
 from bot.i18n import Translator, resolve_locale
@@ -241,7 +243,7 @@ class SlackListeners:
         errors: dict[str, str] = {}
         for name, text in reply.errors.errors.items():
             target = name if name in block_ids else (block_ids[0] if block_ids else name)
-            errors[target] = blocks.fit(text, 150) if target not in errors else errors[target]
+            errors[target] = fit(text, 150) if target not in errors else errors[target]
         return errors
 
     async def after_ack(
@@ -396,29 +398,36 @@ class SlackListeners:
     ) -> str | None:
         payload = blocks.message_payload(post.message)
         ref = post.message.ref
-        posted = post.posted
-        if posted is None and post.recover and ref is not None:
-            posted = await self.find_card(sender, channel or actor.user_id, ref)
-        if posted is not None:
-            where, ts = posted
-            if await sender.call("chat.update", where, channel=where, ts=ts, **payload):
-                if posted is not post.posted and ref is not None:  # found again: remembered now
-                    await self.bot.remember_post(actor, ref, where, ts)
-                return where
-            if channel is None:  # a DM post: find the DM only now that it is needed
-                channel = await self.dm_channel(sender, actor)
-        if channel is None:
-            return None
-        if ref is not None and post.to is Audience.CHANNEL:  # a card
-            payload["metadata"] = {"event_type": CARD_EVENT, "event_payload": {"ref": ref}}
-            sender = Sender(once(sender.client), sender.pacer, sender.on_failure)
-        answer = await sender.call("chat.postMessage", channel, channel=channel, **payload)
-        if not answer:
-            return None
-        where = str(answer["channel"])
-        if ref is not None:
-            await self.bot.remember_post(actor, ref, where, str(answer["ts"]))
-        return where
+        standing = post.posted
+        if standing is None and post.recover and ref is not None:
+            standing = await self.find_card(sender, channel or actor.user_id, ref)
+
+        async def edit(where: Where) -> Where | None:
+            updated = await sender.call(
+                "chat.update", where[0], channel=where[0], ts=where[1], **payload
+            )
+            return where if updated else None
+
+        async def send() -> Where | None:
+            target = channel or await self.dm_channel(sender, actor)  # a DM's, only if needed
+            if target is None:
+                return None
+            poster, sent = sender, payload
+            if ref is not None and post.to is Audience.CHANNEL:  # a card
+                metadata = {"event_type": CARD_EVENT, "event_payload": {"ref": ref}}
+                poster = Sender(once(sender.client), sender.pacer, sender.on_failure)
+                sent = {**payload, "metadata": metadata}
+            answer = await poster.call("chat.postMessage", target, channel=target, **sent)
+            return (str(answer["channel"]), str(answer["ts"])) if answer else None
+
+        async def remember(where: Where) -> None:
+            if ref is not None:
+                await self.bot.remember_post(actor, ref, *where)
+
+        # A card found again by its metadata is remembered there as soon as it is edited.
+        found = standing is not None and standing is not post.posted
+        where = await edit_else_post(standing, edit, send, remember, found=found)
+        return where[0] if where is not None else None
 
     async def find_card(self, sender: Sender, channel: str, ref: str) -> tuple[str, str] | None:
         """The message with this ref among the channel's latest, by its metadata; None when not

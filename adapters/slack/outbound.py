@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from pydantic import SecretStr
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -100,6 +101,11 @@ class RetryAfterHandler(AsyncRateLimitErrorRetryHandler):
             pacer, channel = paced
             await pacer.rate_limited(channel, wait)
         state.increment_current_attempt()
+
+
+def secret(value: SecretStr | None) -> str | None:
+    """A token or secret from the settings, as Slack's clients take it."""
+    return value.get_secret_value() if value is not None else None
 
 
 def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:

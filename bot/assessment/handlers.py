@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from bot import paging
 from bot.assessment import service, views
 from bot.context import Context, Role
 from bot.errors import Forbidden, NotFound, UserError
 from bot.i18n import N_
-from bot.permissions import MANAGERS, Rule
-from bot.tree import Command, Router
+from bot.permissions import TEAM_RESULTS
+from bot.tree import Arg, ArgKind, Command, Router
 from bot.ui import Audience, Message, Post, Reply
 from storage.models import Assessment
 
@@ -109,9 +110,17 @@ async def history(ctx: Context) -> Reply:
     return in_dm(ctx, views.history(ctx, results))
 
 
-async def team(ctx: Context) -> Reply:
+async def team(ctx: Context, rest: str = "") -> Reply:
+    """The team's results; `rest` may name a page of the people's list ("page 2")."""
+    _, page = paging.split_page(rest)
     results = await service.team(ctx)
-    return in_dm(ctx, views.team(ctx, results, show_people=ctx.role in PRIVATE))
+    return in_dm(ctx, views.team(ctx, results, show_people=ctx.role in PRIVATE, number=page))
+
+
+@router.action(views.TEAM_ACTION)
+async def team_button(ctx: Context, _action: str, value: str) -> Reply:
+    """The team view's Previous or Next page (its people, for admins)."""
+    return await team(ctx, value)
 
 
 @router.action("assessment.answers:")
@@ -133,8 +142,8 @@ async def _history(ctx: Context, _rest: str) -> Reply:
     return await history(ctx)
 
 
-async def _team(ctx: Context, _rest: str) -> Reply:
-    return await team(ctx)
+async def _team(ctx: Context, rest: str) -> Reply:
+    return await team(ctx, rest)
 
 
 router.add(
@@ -155,10 +164,8 @@ router.add(
                 "team",
                 N_("the team's results"),
                 _team,
-                rule=Rule(
-                    MANAGERS.roles,
-                    refusal=N_("Only managers and admins can see the team's results."),
-                ),
+                (Arg("page", ArgKind.NUMBER, N_("Which page of the list"), keyword=True),),
+                rule=TEAM_RESULTS,
             ),
         ),
     )

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from fractions import Fraction
 
+from bot import paging
 from bot.assessment import scoring
 from bot.assessment.questions import ITEMS, SCALE, SECTION_OF, SECTIONS
 from bot.assessment.scoring import BAND_LABELS, BAND_MEANINGS, Band
@@ -16,6 +17,10 @@ from bot.ui import Button, Message, Section
 from storage.models import Assessment
 
 PREFIX = "assessment"
+TEAM_ACTION = f"{PREFIX}.team"  # the team view's Previous and Next page buttons
+# People on a page of the team view: their answers' buttons and the two page buttons stay
+# within Discord's 25 buttons a message.
+PEOPLE_PAGE = 20
 
 
 def ref(run: Assessment) -> str:
@@ -228,8 +233,39 @@ def answers(ctx: Context, current: Result) -> Message:
     )
 
 
-def team(ctx: Context, results: list[Result], show_people: bool) -> Message:
-    """The latest result per respondent, aggregated; names only for admins."""
+def _people_page(
+    ctx: Context, people: list[Result], number: int
+) -> tuple[tuple[Section, ...], tuple[Button, ...]]:
+    """A page of the latest result per person, weakest first, with the count of all, a button
+    for each one's answers and the buttons to the other pages (names: admins only)."""
+    t = ctx.t
+    page = paging.paged(sorted(people, key=lambda r: r.total), number, PEOPLE_PAGE)
+    lines = [
+        t("{name}: {total} · {band}").format(
+            name=r.run.member.display_name,
+            total=total_text(ctx, r.total),
+            band=band_text(ctx, r.band),
+        )
+        for r in page
+    ]
+    shown = paging.sections(lines, t("Latest result per person"))
+    counted = paging.count_line(page, t) if page.total > PEOPLE_PAGE or not page.items else ""
+    buttons = tuple(
+        Button(
+            t("Answers of {name}").format(name=r.run.member.display_name),
+            f"{PREFIX}.answers:{r.run.id}",
+        )
+        for r in page
+    )
+    return (
+        shown + ((Section(body=counted),) if counted else ()),
+        buttons + paging.page_buttons(page, TEAM_ACTION, "", t),
+    )
+
+
+def team(ctx: Context, results: list[Result], show_people: bool, number: int = 1) -> Message:
+    """The latest result per respondent, aggregated; names only for admins, a page at a time
+    (the aggregate and the chart on the first page only)."""
     t = ctx.t
     latest: dict[int, Result] = {}
     for r in results:  # oldest first, so the last one per person wins
@@ -237,6 +273,11 @@ def team(ctx: Context, results: list[Result], show_people: bool) -> Message:
     if not latest:
         return Message(text=t("Nobody in this workspace has completed an assessment yet."))
     people = list(latest.values())
+    if number > 1 and show_people:
+        shown, more = _people_page(ctx, people, number)
+        return Message(
+            text=t("The team's customer service assessment"), sections=shown, buttons=more
+        )
     average = scoring.mean(r.total for r in people)
     bands = Counter(r.band for r in people)
     section_means = {s.number: scoring.mean(r.scores[s.number] for r in people) for s in SECTIONS}
@@ -276,27 +317,8 @@ def team(ctx: Context, results: list[Result], show_people: bool) -> Message:
     ]
     buttons: tuple[Button, ...] = ()
     if show_people:
-        ordered = sorted(people, key=lambda r: r.total)
-        sections.append(
-            Section(
-                title=t("Latest result per person"),
-                body="\n".join(
-                    t("{name}: {total} · {band}").format(
-                        name=r.run.member.display_name,
-                        total=total_text(ctx, r.total),
-                        band=band_text(ctx, r.band),
-                    )
-                    for r in ordered
-                ),
-            )
-        )
-        buttons = tuple(
-            Button(
-                t("Answers of {name}").format(name=r.run.member.display_name),
-                f"{PREFIX}.answers:{r.run.id}",
-            )
-            for r in ordered[:10]
-        )
+        shown, buttons = _people_page(ctx, people, 1)
+        sections += shown
     chart = trend_chart(
         ctx,
         t("Average total by month"),

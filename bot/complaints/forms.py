@@ -5,13 +5,15 @@ Field names match the schema fields they feed; labels stay within Discord's 45 c
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from bot.categories import category_label
 from bot.complaints import schemas as s
 from bot.context import Context
 from bot.i18n import SUPPORTED_LOCALES
 from bot.language import NAMES
 from bot.ui import Choice, Field, FieldKind, Form, FormStep
-from bot.validation import DATETIME_HINT, EMAIL_EXAMPLE, EMAIL_MAX
+from bot.validation import CURRENCY_LENGTH, DATETIME_HINT, EMAIL_EXAMPLE, limit_of
 
 CREATE = "complaint.create"
 STEP = "complaint.step"
@@ -24,6 +26,28 @@ ASSIGN = "complaint.assign"
 SHORT_LIST = 25
 
 
+def _text(
+    schema: type[BaseModel],
+    name: str,
+    label: str,
+    kind: FieldKind = FieldKind.TEXT,
+    *,
+    initial: str | None = None,
+    hint: str | None = None,
+) -> Field:
+    """A text field as its schema limits it: whether it is required, and how long it may be."""
+    limit = limit_of(schema, name)
+    return Field(
+        name,
+        label,
+        kind,
+        required=limit.required,
+        max_length=limit.max_length,
+        initial=initial,
+        hint=hint,
+    )
+
+
 def _solution_modes(ctx: Context) -> tuple[Choice, ...]:
     return (
         Choice(s.SolutionMode.ON_THE_SPOT.value, ctx.t("Carried out on the spot")),
@@ -31,13 +55,13 @@ def _solution_modes(ctx: Context) -> tuple[Choice, ...]:
     )
 
 
-def _compensation_fields(ctx: Context) -> tuple[Field, ...]:
+def _compensation_fields(ctx: Context, schema: type[s.Compensation]) -> tuple[Field, ...]:
     t = ctx.t
     return (
-        Field(
+        _text(
+            schema,
             "compensation_text",
             t("Compensation given"),
-            max_length=s.COMPENSATION_TEXT_MAX,
             hint=t("e.g. replacement sent, 10% voucher"),
         ),
         Field(
@@ -46,33 +70,34 @@ def _compensation_fields(ctx: Context) -> tuple[Field, ...]:
             FieldKind.NUMBER,
             hint=t("e.g. 250 or 99.50"),
         ),
-        Field("compensation_currency", t("Currency"), max_length=3, initial=ctx.workspace.currency),
+        Field(
+            "compensation_currency",
+            t("Currency"),
+            max_length=CURRENCY_LENGTH,
+            initial=ctx.workspace.currency,
+        ),
     )
 
 
 def _customer_fields(ctx: Context) -> tuple[Field, ...]:
     """Who the customer is and how to reach them: personal data, but for the language."""
     t = ctx.t
+    In = s.ComplaintIn
     return (
-        Field("customer_name", t("Customer name"), required=True, max_length=s.NAME_MAX),
-        Field(
+        _text(In, "customer_name", t("Customer name")),
+        _text(
+            In,
             "customer_phone",
             t("Customer phone"),
-            max_length=s.PHONE_MAX,
             hint=t("With +country code, or a local number"),
         ),
-        Field(
+        _text(
+            In,
             "customer_email",
             t("Customer's email"),
-            max_length=EMAIL_MAX,
             hint=t("e.g. {example}").format(example=EMAIL_EXAMPLE),
         ),
-        Field(
-            "customer_address",
-            t("Customer address"),
-            FieldKind.LONG_TEXT,
-            max_length=s.ADDRESS_MAX,
-        ),
+        _text(In, "customer_address", t("Customer address"), FieldKind.LONG_TEXT),
         Field(
             "customer_language",
             t("Customer's language"),
@@ -128,13 +153,7 @@ def create_form(ctx: Context) -> Form:
                 choices=categories,
                 hint=category_hint,
             ),
-            Field(
-                "description",
-                t("What happened"),
-                FieldKind.LONG_TEXT,
-                required=True,
-                max_length=s.TEXT_MAX,
-            ),
+            _text(s.ComplaintIn, "description", t("What happened"), FieldKind.LONG_TEXT),
             Field("received_by", t("Received by"), FieldKind.USER, initial=ctx.member.external_id),
             Field(
                 "received_at",
@@ -142,11 +161,11 @@ def create_form(ctx: Context) -> Form:
                 FieldKind.DATETIME,
                 hint=t("Empty means now; or e.g. 2026-12-01 14:30"),
             ),
-            Field(
+            _text(
+                s.ComplaintIn,
                 "solution",
                 t("Solution agreed with the customer"),
                 FieldKind.LONG_TEXT,
-                max_length=s.TEXT_MAX,
             ),
             Field(
                 "solution_mode",
@@ -154,11 +173,8 @@ def create_form(ctx: Context) -> Form:
                 FieldKind.SELECT,
                 choices=_solution_modes(ctx),
             ),
-            Field(
-                "steps",
-                t("Steps being taken (one per line)"),
-                FieldKind.LONG_TEXT,
-                max_length=s.TEXT_MAX,
+            _text(
+                s.ComplaintIn, "steps", t("Steps being taken (one per line)"), FieldKind.LONG_TEXT
             ),
             Field(
                 "follow_up_at",
@@ -166,12 +182,9 @@ def create_form(ctx: Context) -> Form:
                 FieldKind.DATETIME,
                 hint=t(DATETIME_HINT),
             ),
-            *_compensation_fields(ctx),
-            Field(
-                "prevention",
-                t("How to avoid this in future"),
-                FieldKind.LONG_TEXT,
-                max_length=s.TEXT_MAX,
+            *_compensation_fields(ctx, s.ComplaintIn),
+            _text(
+                s.ComplaintIn, "prevention", t("How to avoid this in future"), FieldKind.LONG_TEXT
             ),
         ),
     )
@@ -188,15 +201,7 @@ def step_form(ctx: Context, number: int) -> Form:
         title=t("Add a step"),
         submit_label=t("Add"),
         state=_for(number),
-        fields=(
-            Field(
-                "text",
-                t("Step being taken"),
-                FieldKind.LONG_TEXT,
-                required=True,
-                max_length=s.STEP_MAX,
-            ),
-        ),
+        fields=(_text(s.StepIn, "text", t("Step being taken"), FieldKind.LONG_TEXT),),
     )
 
 
@@ -209,12 +214,11 @@ def resolve_form(ctx: Context, number: int, solution: str | None, prevention: st
         state=_for(number),
         steps=(FormStep(t("The solution"), ("solution", "solution_mode")), _compensation_step(ctx)),
         fields=(
-            Field(
+            _text(
+                s.ResolveIn,
                 "solution",
                 t("Solution agreed with the customer"),
                 FieldKind.LONG_TEXT,
-                required=True,
-                max_length=s.TEXT_MAX,
                 initial=solution,
             ),
             Field(
@@ -224,12 +228,12 @@ def resolve_form(ctx: Context, number: int, solution: str | None, prevention: st
                 required=True,
                 choices=_solution_modes(ctx),
             ),
-            *_compensation_fields(ctx),
-            Field(
+            *_compensation_fields(ctx, s.ResolveIn),
+            _text(
+                s.ResolveIn,
                 "prevention",
                 t("How to avoid this in future"),
                 FieldKind.LONG_TEXT,
-                max_length=s.TEXT_MAX,
                 initial=prevention,
             ),
         ),
@@ -252,7 +256,7 @@ def follow_up_form(ctx: Context, number: int) -> Form:
                 required=True,
                 hint=t(DATETIME_HINT),
             ),
-            Field("note", t("What to check"), FieldKind.LONG_TEXT, max_length=s.NOTE_MAX),
+            _text(s.FollowUpIn, "note", t("What to check"), FieldKind.LONG_TEXT),
         ),
     )
 
@@ -275,11 +279,8 @@ def follow_up_done_form(ctx: Context, number: int) -> Form:
                     Choice(s.FollowUpOutcome.NOT_SATISFIED.value, t("No, not satisfied")),
                 ),
             ),
-            Field(
-                "note",
-                t("What could we have done better?"),
-                FieldKind.LONG_TEXT,
-                max_length=s.NOTE_MAX,
+            _text(
+                s.FollowUpDoneIn, "note", t("What could we have done better?"), FieldKind.LONG_TEXT
             ),
         ),
     )
@@ -292,5 +293,5 @@ def assign_form(ctx: Context, number: int) -> Form:
         title=t("Assign complaint"),
         submit_label=t("Assign"),
         state=_for(number),
-        fields=(Field("assignee", t("Agent"), FieldKind.USER, required=True),),
+        fields=(_text(s.AssignIn, "assignee", t("Agent"), FieldKind.USER),),
     )

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from bot import paging
 from bot.categories import category_label
-from bot.complaints import forms, schemas, search, service, views
+from bot.complaints import forms, search, service, views
 from bot.complaints.schemas import (
     AssignIn,
     ComplaintIn,
@@ -23,9 +23,9 @@ from bot.context import Context
 from bot.errors import InvalidForm, UserError
 from bot.i18n import N_
 from bot.locks import lock_workspace
-from bot.tree import Router
+from bot.tree import ActionHandler, FormHandler, Router
 from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply
-from bot.validation import FormContext, email_or_none, field_errors, phone_or_none
+from bot.validation import FormContext, email_or_none, field_errors, limit_of, phone_or_none
 from storage.models import Complaint
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -180,7 +180,13 @@ async def search_command(ctx: Context, text: str) -> Reply:
     for complaint in found:  # the results show these customers' names
         if complaint.erased_at is None and service.can_see_personal_data(ctx, complaint):
             service.audit(ctx, "viewed_personal_data", complaint, via="search")
-    return Reply.say(views.search_results(ctx, found))
+    return Reply.say(views.search_results(ctx, found, query))
+
+
+@router.action(views.SEARCH_ACTION)
+async def search_action(ctx: Context, _action: str, value: str) -> Reply:
+    """A search's Previous or Next page button: its value is the search, with the page."""
+    return await search_command(ctx, value)
 
 
 def _category_name(name: str) -> str:
@@ -293,28 +299,13 @@ async def new_action(ctx: Context, _action: str, _value: str) -> Reply:
 async def from_message_action(ctx: Context, _action: str, text: str) -> Reply:
     """A chat message turned into a complaint: its text becomes what happened."""
     form = forms.create_form(ctx)
-    return Reply(form=form.with_values({"description": text.strip()[: schemas.TEXT_MAX] or None}))
+    longest = limit_of(ComplaintIn, "description").max_length
+    return Reply(form=form.with_values({"description": text.strip()[:longest] or None}))
 
 
 @router.action("complaint.details")
 async def details_action(ctx: Context, _action: str, value: str) -> Reply:
     return await show(ctx, parse_number(value))
-
-
-@router.action("complaint.step")
-async def step_action(ctx: Context, _action: str, value: str) -> Reply:
-    complaint = await _complaint(ctx, value)
-    return Reply(form=forms.step_form(ctx, complaint.number))
-
-
-@router.action("complaint.resolve")
-async def resolve_action(ctx: Context, _action: str, value: str) -> Reply:
-    complaint = await _complaint(ctx, value)
-    if complaint.status == service.RESOLVED:
-        raise UserError(N_("Complaint #{number} is already resolved."), number=complaint.number)
-    return Reply(
-        form=forms.resolve_form(ctx, complaint.number, complaint.solution, complaint.prevention)
-    )
 
 
 @router.action("complaint.reopen")
@@ -324,24 +315,6 @@ async def reopen_action(ctx: Context, _action: str, value: str) -> Reply:
     return changed(
         ctx, complaint, ctx.t("Complaint #{number} is open again.").format(number=complaint.number)
     )
-
-
-@router.action("complaint.follow_up")
-async def follow_up_action(ctx: Context, _action: str, value: str) -> Reply:
-    complaint = await _complaint(ctx, value)
-    return Reply(form=forms.follow_up_form(ctx, complaint.number))
-
-
-@router.action("complaint.follow_up_done")
-async def follow_up_done_action(ctx: Context, _action: str, value: str) -> Reply:
-    complaint = await _complaint(ctx, value)
-    return Reply(form=forms.follow_up_done_form(ctx, complaint.number))
-
-
-@router.action("complaint.assign")
-async def assign_action(ctx: Context, _action: str, value: str) -> Reply:
-    complaint = await _complaint(ctx, value)
-    return Reply(form=forms.assign_form(ctx, complaint.number))
 
 
 @router.action(views.STEP_PREFIX)
@@ -357,62 +330,98 @@ async def checklist_action(ctx: Context, action: str, value: str) -> Reply:
 # --- forms opened from buttons ------------------------------------------------------------------
 
 
-@router.form(forms.STEP)
-async def submit_step(
-    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
-) -> Reply:
-    complaint = await _complaint(ctx, state)
-    data = validate(ctx, StepIn, forms.step_form(ctx, complaint.number), values)
+@dataclass(frozen=True)
+class Change(Generic[Model]):
+    """A change made through a form opened from a complaint's buttons: the form, the schema
+    that checks it, and what saving it does (answering the note the actor reads). One row
+    each in CHANGES; the button that opens the form and its submission are registered from
+    there."""
+
+    form_id: str  # the form's id, and the action of the button that opens it
+    schema: type[Model]
+    form: Callable[[Context, Complaint], Form]
+    save: Callable[[Context, Complaint, Model], Awaitable[str]]
+    # Refuses to open the form (a UserError) when the change makes no sense now.
+    check: Callable[[Complaint], None] | None = None
+
+
+def _resolve_form(ctx: Context, complaint: Complaint) -> Form:
+    return forms.resolve_form(ctx, complaint.number, complaint.solution, complaint.prevention)
+
+
+def _not_resolved(complaint: Complaint) -> None:
+    if complaint.status == service.RESOLVED:
+        raise UserError(N_("Complaint #{number} is already resolved."), number=complaint.number)
+
+
+async def _add_step(ctx: Context, complaint: Complaint, data: StepIn) -> str:
     await service.add_step(ctx, complaint=complaint, data=data)
-    return changed(
-        ctx, complaint, ctx.t("Step added to complaint #{number}.").format(number=complaint.number)
-    )
+    return ctx.t("Step added to complaint #{number}.").format(number=complaint.number)
 
 
-@router.form(forms.RESOLVE)
-async def submit_resolve(
-    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
-) -> Reply:
-    complaint = await _complaint(ctx, state)
-    form = forms.resolve_form(ctx, complaint.number, complaint.solution, complaint.prevention)
-    data = validate(ctx, ResolveIn, form, values)
+async def _resolve(ctx: Context, complaint: Complaint, data: ResolveIn) -> str:
     await service.resolve(ctx, complaint=complaint, data=data)
-    return changed(
-        ctx, complaint, ctx.t("Complaint #{number} is resolved.").format(number=complaint.number)
-    )
+    return ctx.t("Complaint #{number} is resolved.").format(number=complaint.number)
 
 
-@router.form(forms.FOLLOW_UP)
-async def submit_follow_up(
-    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
-) -> Reply:
-    complaint = await _complaint(ctx, state)
-    data = validate(ctx, FollowUpIn, forms.follow_up_form(ctx, complaint.number), values)
+async def _follow_up(ctx: Context, complaint: Complaint, data: FollowUpIn) -> str:
     await service.schedule_follow_up(ctx, complaint=complaint, data=data)
+    assert data.due_at is not None
     note = ctx.t("Follow-up for complaint #{number} set for {when}.")
-    return changed(
-        ctx, complaint, note.format(number=complaint.number, when=ctx.t.datetime(data.due_at))
-    )
+    return note.format(number=complaint.number, when=ctx.t.datetime(data.due_at))
 
 
-@router.form(forms.FOLLOW_UP_DONE)
-async def submit_follow_up_done(
-    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
-) -> Reply:
-    complaint = await _complaint(ctx, state)
-    data = validate(ctx, FollowUpDoneIn, forms.follow_up_done_form(ctx, complaint.number), values)
+async def _follow_up_done(ctx: Context, complaint: Complaint, data: FollowUpDoneIn) -> str:
     await service.complete_follow_up(ctx, complaint=complaint, data=data)
-    note = ctx.t("Follow-up of complaint #{number} recorded.")
-    return changed(ctx, complaint, note.format(number=complaint.number))
+    return ctx.t("Follow-up of complaint #{number} recorded.").format(number=complaint.number)
 
 
-@router.form(forms.ASSIGN)
-async def submit_assign(
-    ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
-) -> Reply:
-    complaint = await _complaint(ctx, state)
-    data = validate(ctx, AssignIn, forms.assign_form(ctx, complaint.number), values)
+async def _assign(ctx: Context, complaint: Complaint, data: AssignIn) -> str:
     assert data.assignee is not None
     assignee = await service.assign(ctx, complaint=complaint, assignee_external_id=data.assignee)
     note = ctx.t("Complaint #{number} is assigned to {name}.")
-    return changed(ctx, complaint, note.format(number=complaint.number, name=assignee.display_name))
+    return note.format(number=complaint.number, name=assignee.display_name)
+
+
+def _number_form(build: Callable[[Context, int], Form]) -> Callable[[Context, Complaint], Form]:
+    return lambda ctx, complaint: build(ctx, complaint.number)
+
+
+CHANGES: tuple[Change[Any], ...] = (
+    Change(forms.STEP, StepIn, _number_form(forms.step_form), _add_step),
+    Change(forms.RESOLVE, ResolveIn, _resolve_form, _resolve, _not_resolved),
+    Change(forms.FOLLOW_UP, FollowUpIn, _number_form(forms.follow_up_form), _follow_up),
+    Change(
+        forms.FOLLOW_UP_DONE,
+        FollowUpDoneIn,
+        _number_form(forms.follow_up_done_form),
+        _follow_up_done,
+    ),
+    Change(forms.ASSIGN, AssignIn, _number_form(forms.assign_form), _assign),
+)
+
+
+def _opener(change: Change[Any]) -> ActionHandler:
+    async def open_form(ctx: Context, _action: str, value: str) -> Reply:
+        complaint = await _complaint(ctx, value)
+        if change.check is not None:
+            change.check(complaint)
+        return Reply(form=change.form(ctx, complaint))
+
+    return open_form
+
+
+def _submitter(change: Change[Any]) -> FormHandler:
+    async def submit(
+        ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
+    ) -> Reply:
+        complaint = await _complaint(ctx, state)
+        data = validate(ctx, change.schema, change.form(ctx, complaint), values)
+        return changed(ctx, complaint, await change.save(ctx, complaint, data))
+
+    return submit
+
+
+for _change in CHANGES:
+    router.action(_change.form_id)(_opener(_change))
+    router.form(_change.form_id)(_submitter(_change))

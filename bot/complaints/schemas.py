@@ -1,21 +1,22 @@
 """Validated inputs of the complaint log. Fields take the raw strings a form sends.
 
-Lengths fit Slack (3000 per input) and Discord (4000 per input, 1024 per embed field).
+Lengths fit Slack (3000 per input) and Discord (4000 per input, 1024 per embed field). Each
+text field's limit is declared once, on the field (a Limit): the forms read it from there.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from bot.i18n import N_, SUPPORTED_LOCALES
 from bot.validation import (
     EMAIL_MAX,
+    Limit,
     OptionalText,
-    check_length,
     form_context,
     invalid,
     not_in_future,
@@ -53,12 +54,6 @@ class _Form(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", validate_default=True)
 
 
-def _text(value: str | None, max_length: int, *, required: bool = False) -> str | None:
-    if required:
-        value = require(value)
-    return check_length(value, max_length)
-
-
 def _mode(value: Any) -> SolutionMode | None:
     if value is None:
         return None
@@ -68,18 +63,13 @@ def _mode(value: Any) -> SolutionMode | None:
         raise invalid(N_("Choose one of the options.")) from None
 
 
-class _Compensation(_Form):
+class Compensation(_Form):
     """Compensation, shared by the complaint and resolve forms."""
 
-    compensation_text: OptionalText = None
+    compensation_text: Annotated[OptionalText, Limit(COMPENSATION_TEXT_MAX)] = None
     compensation_currency: OptionalText = None
     compensation_amount: OptionalText = None
     compensation_minor: int | None = None
-
-    @field_validator("compensation_text")
-    @classmethod
-    def _comp_text(cls, v: str | None) -> str | None:
-        return _text(v, COMPENSATION_TEXT_MAX)
 
     @field_validator("compensation_currency")
     @classmethod
@@ -105,54 +95,33 @@ class _Compensation(_Form):
         return parse_amount_minor(amount, currency)
 
 
-class ComplaintIn(_Compensation):
+class ComplaintIn(Compensation):
     """A new complaint: all nine fields of the log."""
 
-    customer_name: OptionalText = None
-    customer_address: OptionalText = None
-    customer_phone: OptionalText = None
-    customer_email: OptionalText = None
+    customer_name: Annotated[OptionalText, Limit(NAME_MAX, required=True)] = None
+    customer_address: Annotated[OptionalText, Limit(ADDRESS_MAX)] = None
+    customer_phone: Annotated[OptionalText, Limit(PHONE_MAX)] = None
+    customer_email: Annotated[OptionalText, Limit(EMAIL_MAX)] = None
     customer_language: OptionalText = None  # a locale code; None: the workspace's language
-    received_by: OptionalText = None
+    received_by: Annotated[OptionalText, Limit(PERSON_MAX)] = None
     received_at: datetime | None = None
     category: OptionalText = None
-    description: OptionalText = None
-    solution: OptionalText = None
+    description: Annotated[OptionalText, Limit(TEXT_MAX, required=True)] = None
+    solution: Annotated[OptionalText, Limit(TEXT_MAX)] = None
     solution_mode: SolutionMode | None = None
-    steps: OptionalText = None
+    steps: Annotated[OptionalText, Limit(TEXT_MAX)] = None
     follow_up_at: datetime | None = None
-    prevention: OptionalText = None
-
-    @field_validator("customer_name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return _text(v, NAME_MAX, required=True)
-
-    @field_validator("customer_address")
-    @classmethod
-    def _address(cls, v: str | None) -> str | None:
-        return _text(v, ADDRESS_MAX)
-
-    @field_validator("received_by")
-    @classmethod
-    def _received_by(cls, v: str | None) -> str | None:
-        return check_length(v, PERSON_MAX)
+    prevention: Annotated[OptionalText, Limit(TEXT_MAX)] = None
 
     @field_validator("customer_phone")
     @classmethod
     def _phone(cls, v: str | None, info: ValidationInfo) -> str | None:
-        if v is None:
-            return None
-        check_length(v, PHONE_MAX)
-        return parse_phone(v, form_context(info).phone_region)
+        return None if v is None else parse_phone(v, form_context(info).phone_region)
 
     @field_validator("customer_email")
     @classmethod
     def _email(cls, v: str | None) -> str | None:
-        if v is None:
-            return None
-        check_length(v, EMAIL_MAX)
-        return parse_email(v)
+        return None if v is None else parse_email(v)
 
     @field_validator("customer_language")
     @classmethod
@@ -177,16 +146,6 @@ class ComplaintIn(_Compensation):
             raise invalid(N_("Choose one of the categories."))
         return v
 
-    @field_validator("description")
-    @classmethod
-    def _description(cls, v: str | None) -> str | None:
-        return _text(v, TEXT_MAX, required=True)
-
-    @field_validator("solution", "prevention")
-    @classmethod
-    def _long(cls, v: str | None) -> str | None:
-        return _text(v, TEXT_MAX)
-
     @field_validator("solution_mode", mode="before")
     @classmethod
     def _solution_mode(cls, v: Any, info: ValidationInfo) -> SolutionMode | None:
@@ -196,11 +155,6 @@ class ComplaintIn(_Compensation):
         if mode is not None and not info.data.get("solution"):
             raise invalid(N_("Describe the agreed solution first."))
         return mode
-
-    @field_validator("steps")
-    @classmethod
-    def _steps(cls, v: str | None) -> str | None:
-        return _text(v, TEXT_MAX)
 
     @field_validator("follow_up_at", mode="before")
     @classmethod
@@ -215,23 +169,13 @@ class ComplaintIn(_Compensation):
 
 
 class StepIn(_Form):
-    text: OptionalText = None
-
-    @field_validator("text")
-    @classmethod
-    def _text_required(cls, v: str | None) -> str | None:
-        return _text(v, STEP_MAX, required=True)
+    text: Annotated[OptionalText, Limit(STEP_MAX, required=True)] = None
 
 
-class ResolveIn(_Compensation):
-    solution: OptionalText = None
+class ResolveIn(Compensation):
+    solution: Annotated[OptionalText, Limit(TEXT_MAX, required=True)] = None
     solution_mode: SolutionMode | None = None
-    prevention: OptionalText = None
-
-    @field_validator("solution")
-    @classmethod
-    def _solution(cls, v: str | None) -> str | None:
-        return _text(v, TEXT_MAX, required=True)
+    prevention: Annotated[OptionalText, Limit(TEXT_MAX)] = None
 
     @field_validator("solution_mode", mode="before")
     @classmethod
@@ -241,15 +185,10 @@ class ResolveIn(_Compensation):
             raise invalid(N_("Say whether the solution was carried out on the spot or promised."))
         return mode
 
-    @field_validator("prevention")
-    @classmethod
-    def _prevention(cls, v: str | None) -> str | None:
-        return _text(v, TEXT_MAX)
-
 
 class FollowUpIn(_Form):
     due_at: datetime | None = None
-    note: OptionalText = None
+    note: Annotated[OptionalText, Limit(NOTE_MAX)] = None
 
     @field_validator("due_at", mode="before")
     @classmethod
@@ -258,15 +197,10 @@ class FollowUpIn(_Form):
         text = require((v.strip() or None) if isinstance(v, str) else None)
         return not_in_past(parse_datetime(text, ctx.zone, ctx.now), ctx.now)
 
-    @field_validator("note")
-    @classmethod
-    def _note(cls, v: str | None) -> str | None:
-        return _text(v, NOTE_MAX)
-
 
 class FollowUpDoneIn(_Form):
     outcome: FollowUpOutcome | None = None
-    note: OptionalText = None
+    note: Annotated[OptionalText, Limit(NOTE_MAX)] = None
 
     @field_validator("outcome", mode="before")
     @classmethod
@@ -276,16 +210,6 @@ class FollowUpDoneIn(_Form):
         except ValueError:
             raise invalid(N_("Choose one of the options.")) from None
 
-    @field_validator("note")
-    @classmethod
-    def _note(cls, v: str | None) -> str | None:
-        return _text(v, NOTE_MAX)
-
 
 class AssignIn(_Form):
-    assignee: OptionalText = None
-
-    @field_validator("assignee")
-    @classmethod
-    def _assignee(cls, v: str | None) -> str:
-        return require(check_length(v, PERSON_MAX))
+    assignee: Annotated[OptionalText, Limit(PERSON_MAX, required=True)] = None

@@ -367,11 +367,19 @@ async def page_of(
 
 
 async def list_complaints(
-    ctx: Context, *, view: str, category: str | None = None, page: int = 1, size: int = PAGE_SIZE
+    ctx: Context,
+    *,
+    view: str,
+    category: str | None = None,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+    due_by: datetime | None = None,
 ) -> Page[Complaint]:
     """open | mine | overdue | all | category: newest first (overdue: the most overdue first),
-    one page of them with the count of all."""
+    one page of them with the count of all. `due_by`: only those with a follow-up by then."""
     query = in_workspace(ctx)
+    if due_by is not None:
+        query = query.where(Complaint.follow_up_at.is_not(None), Complaint.follow_up_at <= due_by)
     order: list[Any] = [Complaint.number.desc()]
     if view == "open":
         query = query.where(Complaint.status == OPEN)

@@ -12,7 +12,7 @@ from bot.context import Context
 from bot.events import event_label
 from bot.i18n import N_, Translator
 from bot.language import NAMES
-from bot.paging import Page, count_line, next_button, next_hint, paged, sections
+from bot.paging import Page, count_line, next_hint, page_buttons, paged, sections
 from bot.ui import Button, ButtonStyle, Message, Section
 from bot.validation import display_phone, minor_to_amount
 from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp
@@ -20,6 +20,7 @@ from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp
 STEP_PREFIX = "complaint.checklist:"
 LIST_ACTION = "complaint.list"  # a list's Next page button
 CATEGORIES_ACTION = "complaint.categories"  # the category list's Next page button
+SEARCH_ACTION = "complaint.search"  # a search's Previous and Next page buttons
 
 T = TypeVar("T")
 
@@ -275,7 +276,8 @@ def line(complaint: Complaint, t: Translator) -> str:
     return " · ".join(parts)
 
 
-def _paging_section(page: Page[T], command: str, t: Translator) -> tuple[Section, ...]:
+def paging_section(page: Page[T], command: str, t: Translator) -> tuple[Section, ...]:
+    """How many there are in all and, when there are more, the command for the next page."""
     body = "\n".join(filter(None, (count_line(page, t), next_hint(page, command, t))))
     return (Section(body=body),) if body else ()
 
@@ -291,17 +293,18 @@ def listing(
     return Message(
         text=title,
         sections=sections(line(c, t) for c in complaints)
-        + _paging_section(complaints, f"/complaint list {command}", t),
+        + paging_section(complaints, f"/complaint list {command}", t),
         buttons=tuple(
             Button(f"#{c.number}", "complaint.details", str(c.number)) for c in complaints[:5]
         )
-        + next_button(complaints, LIST_ACTION, command, t),
+        + page_buttons(complaints, LIST_ACTION, command, t),
     )
 
 
-def search_results(ctx: Context, complaints: Page[Complaint]) -> Message:
-    """A page of results. What was searched for is not repeated (it may be a customer's
-    name), so the next page is asked for by typing the search again with "page N"."""
+def search_results(ctx: Context, complaints: Page[Complaint], query: str) -> Message:
+    """A page of results. What was searched for is not shown again (it may be a customer's
+    name): the next page is typed as the search again with "page N", or its button pressed
+    (the search rides in the button's value, in a message only the searcher sees)."""
     t = ctx.t
     if not complaints.total:
         return Message(text=t("No complaint matches."))
@@ -322,6 +325,7 @@ def search_results(ctx: Context, complaints: Page[Complaint]) -> Message:
     return Message(
         text=t("Complaints found"),
         sections=sections(lines) + ((Section(body=footer),) if footer else ()),
+        buttons=page_buttons(complaints, SEARCH_ACTION, query, t),
     )
 
 
@@ -331,6 +335,6 @@ def categories(ctx: Context, number: int) -> Message:
     page = paged([category_label(c, t) for c in ctx.workspace.categories], number)
     return Message(
         text=t("Complaint categories"),
-        sections=sections(page) + _paging_section(page, "/complaint categories", t),
-        buttons=next_button(page, CATEGORIES_ACTION, "", t),
+        sections=sections(page) + paging_section(page, "/complaint categories", t),
+        buttons=page_buttons(page, CATEGORIES_ACTION, "", t),
     )

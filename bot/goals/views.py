@@ -10,7 +10,7 @@ from bot.goals.metrics import METRICS, Param, Unit
 from bot.goals.periods import MONTH, WEEK, Window, midnight
 from bot.goals.service import Status
 from bot.i18n import N_, Translator
-from bot.paging import Page, count_line, fitting, next_button, next_hint, sections
+from bot.paging import Page, count_line, fitting, next_hint, page_buttons, sections
 from bot.ui import Message, Section
 from storage.models import Goal, MetricValue
 
@@ -138,7 +138,7 @@ def goals_message(
             title=t("Last week: {week}").format(week=window_text(week, t)),
         )
         + ((Section(body=counted),) if counted else ()),
-        buttons=next_button(goals, LIST_ACTION, "", t),
+        buttons=page_buttons(goals, LIST_ACTION, "", t),
     )
 
 

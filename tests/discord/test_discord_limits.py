@@ -10,6 +10,7 @@ import pytest
 
 from adapters.discord import forms, render
 from adapters.discord.actors import locale_of
+from adapters.text import fit
 from bot.app import CareBot
 from bot.context import Actor
 from bot.drafts import Draft
@@ -25,8 +26,8 @@ def draft_of(form: Form) -> Draft:
 
 
 def test_text_is_cut_on_a_word_boundary_with_an_ellipsis() -> None:
-    assert render.fit("short", 10) == "short"
-    cut = render.fit("Solution agreed with the customer in writing", 30)
+    assert fit("short", 10) == "short"
+    cut = fit("Solution agreed with the customer in writing", 30)
     assert cut == "Solution agreed with the…" and len(cut) <= 30
 
 

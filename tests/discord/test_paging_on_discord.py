@@ -3,12 +3,15 @@ form with a hint where to see them, and lists page with a Next page button."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import Complaint
 from tests.discord.flows import (
     STEP_1,
+    Shown,
     World,
     ephemeral,
     fill_steps,
@@ -63,3 +66,29 @@ async def test_list_all_of_many_pages_on_discord(world: World, db: Database) -> 
     page_2 = ephemeral(await world.asha.click(page_1, label="Next page"))[-1]
     assert "Showing 26–50 of 3,000." in shown(page_2)
     assert "#2975 ·" in shown(page_2) and "#2976 ·" not in shown(page_2)
+
+
+def numbers(message: Shown) -> list[int]:
+    return [int(n) for n in re.findall(r"^#(\d+) ·", shown(message), re.MULTILINE)]
+
+
+async def test_120_complaints_page_by_page_on_discord(world: World, db: Database) -> None:
+    """Next page followed to the end, each complaint seen once; a search the same; Previous
+    goes back a page."""
+    opened = await world.asha.slash(world.channel, "complaint")
+    await fill_steps(world.asha, opened, steps_with({}))
+    await copies_of_first_complaint(db, 119)
+
+    for command in ("list all", "search Parcel arrived"):
+        (page,) = ephemeral(await world.asha.slash(world.channel, "complaint", text=command))
+        assert "Showing 1–25 of 120." in shown(page)
+        seen, pages = numbers(page), 1
+        while "Next page" in labels(page) and pages < 20:
+            page = ephemeral(await world.asha.click(page, label="Next page"))[-1]
+            seen += numbers(page)
+            pages += 1
+        assert seen == list(range(120, 0, -1)) and pages == 5, command
+
+    (third,) = ephemeral(await world.asha.slash(world.channel, "complaint", text="list all page 3"))
+    back = ephemeral(await world.asha.click(third, label="Previous page"))[-1]
+    assert "Showing 26–50 of 120." in shown(back) and numbers(back) == list(range(95, 70, -1))

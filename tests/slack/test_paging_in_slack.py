@@ -3,6 +3,7 @@ and lists paged with honest counts, every category in the form (defect 12)."""
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
@@ -114,3 +115,39 @@ async def test_all_155_categories_in_the_form_and_the_list(
     second = await pressed(user_side, buttons(listed)["Next page"])
     assert "Showing 26–50 of 155." in shown(second) and "Category 025" in shown(second)
     assert "Category 024" not in shown(second)
+
+
+def numbers(message: dict[str, Any]) -> list[int]:
+    return [int(n) for n in re.findall(r"^#(\d+) ·", shown(message), re.MULTILINE)]
+
+
+async def every_page(side: SlackClientSide, first: dict[str, Any]) -> tuple[list[int], int]:
+    """The complaint numbers of every page reached by Next page from `first`, and the pages."""
+    seen, page, pages = numbers(first), first, 1
+    while "Next page" in buttons(page) and pages < 20:
+        page = await pressed(side, buttons(page)["Next page"])
+        seen += numbers(page)
+        pages += 1
+    return seen, pages
+
+
+async def test_120_complaints_page_by_page_in_slack(
+    user_side: SlackClientSide, db: Database
+) -> None:
+    """Next page followed to the end, each complaint seen once; a search the same; Previous
+    goes back a page."""
+    await log_complaint(user_side)
+    await copies_of_first_complaint(db, 119)
+
+    listed = await said(user_side, "list all")
+    seen, pages = await every_page(user_side, listed)
+    assert seen == list(range(120, 0, -1)) and pages == 5
+
+    found = await said(user_side, "search Parcel arrived")
+    assert "Showing 1–25 of 120." in shown(found)
+    seen, pages = await every_page(user_side, found)
+    assert seen == list(range(120, 0, -1)) and pages == 5
+
+    third = await said(user_side, "list all page 3")
+    back = await pressed(user_side, buttons(third)["Previous page"])
+    assert "Showing 26–50 of 120." in shown(back) and numbers(back) == list(range(95, 70, -1))
