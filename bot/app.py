@@ -24,6 +24,7 @@ import bot.outbox
 from bot import permissions
 from bot.charts import with_charts
 from bot.clock import Clock, SystemClock
+from bot.complaints import recent
 from bot.context import Actor, Context
 from bot.errors import InvalidForm, UserError
 from bot.help import group_help, unknown
@@ -212,6 +213,27 @@ class CareBot:
             )
             zone = workspace.timezone if workspace else self.settings.default_timezone
         return Translator(locale, zone)
+
+    async def recent_complaints(
+        self, actor: Actor, typed: str = "", limit: int = 25
+    ) -> list[tuple[int, str]]:
+        """Complaint numbers to offer while `actor` types one (Discord's autocomplete), the
+        newest first, each with a label free of personal data (bot.complaints.recent). Only
+        for whoever may show a complaint; read only: someone carebot has not met yet is
+        registered by nothing here, and offered nothing."""
+        top = self.routes.commands.get("complaint")
+        if top is None:
+            return []
+        found = resolve(top, "show")
+        demand = permissions.Demand("command", found.entry, found.rule or permissions.EVERYONE)
+        async with self.db.transaction() as session:
+            workspace, member = await find_workspace_and_member(session, actor)
+            if workspace is None or member is None:
+                return []
+            ctx = Context.of(session, self.clock, workspace, member, actor)
+            if not await permissions.allowed(ctx, demand):
+                return []
+            return await recent.recent(ctx, typed, limit)
 
     async def context(self, session: AsyncSession, actor: Actor) -> Context:
         workspace, member = await workspace_and_member(session, actor, self.settings, self.clock)
