@@ -23,10 +23,10 @@ from tests.paging_data import CATEGORIES_155, copies_of_first_complaint, set_cat
 async def test_155_categories_are_typed_in_the_form_and_listed_page_by_page(
     world: World, db: Database
 ) -> None:
-    await world.asha.slash(world.channel, "complaint", text="help")
+    await world.asha.slash(world.channel, "complaint help")
     await set_categories(db, CATEGORIES_155)
 
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     first = await fill_steps(world.asha, opened, [STEP_1])
     second = await next_step(world.asha, first, "Continue (2/4)")  # what happened, and how
     assert second.modal is not None
@@ -42,7 +42,7 @@ async def test_155_categories_are_typed_in_the_form_and_listed_page_by_page(
     async with db.session() as session:
         assert await session.scalar(select(Complaint.category)) == "Category 150"
 
-    listed = await world.asha.slash(world.channel, "complaint", text="categories")
+    listed = await world.asha.slash(world.channel, "complaint categories list")
     (page_1,) = ephemeral(listed)
     assert "Showing 1–25 of 155." in shown(page_1) and labels(page_1) == ["Next page"]
     pressed = await world.asha.click(page_1, label="Next page")
@@ -52,11 +52,11 @@ async def test_155_categories_are_typed_in_the_form_and_listed_page_by_page(
 
 
 async def test_list_all_of_many_pages_on_discord(world: World, db: Database) -> None:
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     await fill_steps(world.asha, opened, steps_with({}))
     await copies_of_first_complaint(db, 2999)
 
-    listed = await world.asha.slash(world.channel, "complaint", text="list all")
+    listed = await world.asha.slash(world.channel, "complaint list", status="all")
     (page_1,) = ephemeral(listed)
     assert "Showing 1–25 of 3,000." in shown(page_1) and "#3000 ·" in shown(page_1)
     assert "Next page" in labels(page_1)
