@@ -25,7 +25,7 @@ from bot import permissions
 from bot.charts import with_charts
 from bot.clock import Clock, SystemClock
 from bot.complaints import recent
-from bot.context import Actor, Context
+from bot.context import Actor, Context, Role
 from bot.errors import InvalidForm, UserError
 from bot.help import group_help, unknown
 from bot.i18n import N_, Translator, resolve_locale
@@ -37,7 +37,7 @@ from bot.settings import Settings
 from bot.tree import Router, Step, resolve
 from bot.ui import Audience, Reply
 from storage.db import Database
-from storage.models import Delivery, PostedMessage
+from storage.models import Delivery, Member, PostedMessage
 
 log = logging.getLogger(__name__)
 
@@ -219,8 +219,8 @@ class CareBot:
     ) -> list[tuple[int, str]]:
         """Complaint numbers to offer while `actor` types one (Discord's autocomplete), the
         newest first, each with a label free of personal data (bot.complaints.recent). Only
-        for whoever may show a complaint; read only: someone carebot has not met yet is
-        registered by nothing here, and offered nothing."""
+        for whoever may show a complaint. Read only: someone carebot has not met yet is not
+        registered by typing; they are taken as the role their platform vouches for."""
         top = self.routes.commands.get("complaint")
         if top is None:
             return []
@@ -228,8 +228,13 @@ class CareBot:
         demand = permissions.Demand("command", found.entry, found.rule or permissions.EVERYONE)
         async with self.db.transaction() as session:
             workspace, member = await find_workspace_and_member(session, actor)
-            if workspace is None or member is None:
+            if workspace is None:
                 return []
+            if member is None:  # never added to the session: nothing is saved
+                role = actor.platform_role or Role.AGENT
+                member = Member(
+                    workspace_id=workspace.id, external_id=actor.user_id, role=role.value
+                )
             ctx = Context.of(session, self.clock, workspace, member, actor)
             if not await permissions.allowed(ctx, demand):
                 return []
