@@ -27,7 +27,8 @@ import bot.outbox
 from bot import permissions
 from bot.charts import with_charts
 from bot.clock import Clock, SystemClock
-from bot.context import Actor, Context
+from bot.complaints import recent
+from bot.context import Actor, Context, Role
 from bot.drafts import Draft
 from bot.errors import InvalidForm, UserError
 from bot.help import everything, group_help, unknown
@@ -40,7 +41,7 @@ from bot.settings import Settings
 from bot.tree import Router, Step, resolve
 from bot.ui import Audience, Form, Reply
 from storage.db import Database
-from storage.models import Delivery, PostedMessage
+from storage.models import Delivery, Member, PostedMessage
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +303,32 @@ class CareBot:
             )
             zone = workspace.timezone if workspace else self.settings.default_timezone
         return Translator(locale, zone)
+
+    async def recent_complaints(
+        self, actor: Actor, typed: str = "", limit: int = 25
+    ) -> list[tuple[int, str]]:
+        """Complaint numbers to offer while `actor` types one (Discord's autocomplete), the
+        newest first, each with a label free of personal data (bot.complaints.recent). Only
+        for whoever may show a complaint. Read only: someone carebot has not met yet is not
+        registered by typing; they are taken as the role their platform vouches for."""
+        top = self.routes.commands.get("complaint")
+        if top is None:
+            return []
+        found = resolve(top, "show")
+        demand = permissions.Demand("command", found.entry, found.rule or permissions.EVERYONE)
+        async with self.db.transaction() as session:
+            workspace, member = await find_workspace_and_member(session, actor)
+            if workspace is None:
+                return []
+            if member is None:  # never added to the session: nothing is saved
+                role = actor.platform_role or Role.AGENT
+                member = Member(
+                    workspace_id=workspace.id, external_id=actor.user_id, role=role.value
+                )
+            ctx = Context.of(session, self.clock, workspace, member, actor)
+            if not await permissions.allowed(ctx, demand):
+                return []
+            return await recent.recent(ctx, typed, limit)
 
     async def context(self, session: AsyncSession, actor: Actor) -> Context:
         workspace, member = await workspace_and_member(session, actor, self.settings, self.clock)

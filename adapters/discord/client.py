@@ -1,10 +1,11 @@
 """The Discord bot: slash commands, persistent buttons and modal steps, wired to the core.
 
-Slash commands carry one optional free-text option, `text`, handed to the core as the
-command's text ("/complaint text:list open" → command "complaint", "list open"). Intents are
-the guilds only (roles for permissions, channels): interactions need nothing more, and no
-message content is read. With DISCORD_SHARD_COUNT the bot is an AutoShardedBot running the
-shards in DISCORD_SHARD_IDS; only the process holding shard 0 syncs the commands.
+Slash commands, their groups and typed options are read off the command tree
+(adapters.discord.commands) and written back into the core's words ("/complaint list
+status:open" → command "complaint", "list open"). Intents are the guilds only (roles for
+permissions, channels): interactions need nothing more, and no message content is read. With
+DISCORD_SHARD_COUNT the bot is an AutoShardedBot running the shards in DISCORD_SHARD_IDS; only
+the process holding shard 0 syncs the commands.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import discord
@@ -22,6 +23,7 @@ from discord.ext import commands
 from adapters.discord import render, words
 from adapters.discord.actors import PLATFORM, Places, Refused, locale_of
 from adapters.discord.answer import Answer
+from adapters.discord.commands import Slash, fit, slash_commands
 from adapters.discord.deliver import DiscordDeliverer
 from adapters.discord.forms import (
     StepModal,
@@ -36,14 +38,12 @@ from bot.context import Actor
 from bot.drafts import Draft
 from bot.i18n import Translator
 from bot.settings import Settings
+from bot.tree import Command
 from bot.ui import Form
 from scheduler.engine import Engine
 from scheduler.runner import Runner
 
 log = logging.getLogger(__name__)
-
-COMMANDS = tuple(words.COMMANDS)
-TEXT_MAX = 1000
 
 
 def intents() -> discord.Intents:
@@ -65,9 +65,13 @@ class CommandWords(app_commands.Translator):
 
     DESCRIPTIONS = (
         app_commands.TranslationContextLocation.command_description,
+        app_commands.TranslationContextLocation.group_description,
         app_commands.TranslationContextLocation.parameter_description,
     )
-    NAMES = (app_commands.TranslationContextLocation.command_name,)
+    NAMES = (
+        app_commands.TranslationContextLocation.command_name,
+        app_commands.TranslationContextLocation.group_name,
+    )
 
     async def translate(
         self,
@@ -79,13 +83,18 @@ class CommandWords(app_commands.Translator):
         wanted = self.DESCRIPTIONS + self.NAMES
         if context.location not in wanted or ours in (None, "en"):
             return None
-        text = Translator(ours)(string.message)
-        if text == string.message:
+        msgid = string.extras.get("msgid", string.message)  # a description may be cut
+        text = Translator(ours)(msgid)
+        if text == msgid:
             return None
-        if context.location in self.NAMES and isinstance(context.data, app_commands.Command):
+        if context.location in self.DESCRIPTIONS:
+            return fit(text)
+        if isinstance(context.data, app_commands.Command | app_commands.Group):
+            if context.data.parent is not None:
+                return None  # subcommands keep the declared words, as the help shows them
             text = text.lower()
             return text if valid_name(text) else None
-        return text
+        return text  # the context menu's name
 
 
 async def _from_message(interaction: discord.Interaction, message: discord.Message) -> None:
@@ -94,18 +103,16 @@ async def _from_message(interaction: discord.Interaction, message: discord.Messa
     await handlers_of(interaction).on_action(interaction, "complaint.from_message", message.content)
 
 
-def _command(name: str) -> app_commands.Command[Any, ..., None]:
-    @app_commands.describe(text=words.TEXT_OPTION)
-    async def run(
-        interaction: discord.Interaction, text: app_commands.Range[str, 1, TEXT_MAX] | None = None
-    ) -> None:
-        await handlers_of(interaction).on_command(interaction, name, text or "")
+def commands_of(tree: Mapping[str, Command]) -> list[Slash]:
+    """The slash commands of `tree` (the core's), answered by the bot's handlers."""
 
-    return app_commands.Command(
-        name=app_commands.locale_str(words.COMMAND_NAMES[name]),
-        description=words.COMMANDS[name],
-        callback=run,
-    )
+    async def on_command(interaction: discord.Interaction, name: str, text: str) -> None:
+        await handlers_of(interaction).on_command(interaction, name, text)
+
+    async def recent(interaction: discord.Interaction, typed: str) -> list[tuple[int, str]]:
+        return await handlers_of(interaction).recent_complaints(interaction, typed)
+
+    return slash_commands(tree, on_command, recent)
 
 
 class Handlers:
@@ -133,6 +140,17 @@ class Handlers:
         if actor is not None:
             reply = await self.core.command(actor, name, text)
             await Answer(self.outbound, interaction, actor).render(reply, self.open_form)
+
+    async def recent_complaints(
+        self, interaction: discord.Interaction, typed: str
+    ) -> list[tuple[int, str]]:
+        """Complaint numbers offered while a number is typed; none where carebot is not open
+        to this person (autocomplete has no message to say why)."""
+        try:
+            actor = self.places.actor(interaction, None)
+        except Refused:
+            return []
+        return await self.core.recent_complaints(actor, typed)
 
     async def on_button(
         self, interaction: discord.Interaction, workspace: str, action: str, value: str
@@ -244,8 +262,8 @@ class _CareBotMixin:
     async def setup_hook(self) -> None:
         self.add_dynamic_items(render.ActionButton, render.FormButton)  # type: ignore[attr-defined]
         await self.tree.set_translator(CommandWords())
-        for name in COMMANDS:
-            self.tree.add_command(_command(name))
+        for command in commands_of(self.core.routes.commands):
+            self.tree.add_command(command)
         self.tree.add_command(
             app_commands.ContextMenu(
                 name=app_commands.locale_str(words.FROM_MESSAGE), callback=_from_message

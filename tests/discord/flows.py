@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,9 @@ import discord
 import pytest
 import simcord
 from simcord.actors import MemberActor
+
+from bot.routes import root
+from bot.tree import Arg, ArgKind, Step, resolve
 
 Shown = discord.Message | simcord.ResponseMessage
 
@@ -149,9 +153,9 @@ async def next_step(
 async def log_complaint(
     world: World, member: MemberActor | None = None, **answers: Any
 ) -> simcord.InteractionResult:
-    """The whole flow: /complaint, four modals; returns the last step's result."""
+    """The whole flow: /complaint new, four modals; returns the last step's result."""
     member = member or world.asha
-    opened = await member.slash(world.channel, "complaint")
+    opened = await member.slash(world.channel, "complaint new")
     last = await fill_steps(member, opened, steps_with(answers))
     await delivered(world.env)
     return last
@@ -199,3 +203,44 @@ def client_language(env: simcord.Env, monkeypatch: pytest.MonkeyPatch, locale: s
         emit(event, payload)
 
     monkeypatch.setattr(env.backend, "emit", with_locale)
+
+
+def invocation(
+    name: str, text: str, people: Mapping[str, MemberActor] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The slash command and options a person fills on Discord for the core's words:
+    ("complaint", "list all page 2") → ("complaint list", {"status": "all", "page": 2.0}).
+    `people` gives the member a mention ("<@id>") stands for."""
+    found = resolve(root().commands[name], text)
+    if found.step is Step.HELP:
+        return (f"{found.words} help" if found.command.subcommands else found.words), {}
+    assert found.step is Step.RUN, (name, text)
+    words = found.rest.split()
+    options: dict[str, Any] = {}
+    for arg in found.command.args:
+        if arg.keyword and arg.name in words:
+            at = words.index(arg.name)
+            options[arg.name] = _value(arg, words[at + 1], people or {})
+            del words[at : at + 2]
+    positional = [a for a in found.command.args if not a.keyword]
+    for i, arg in enumerate(positional):
+        if not words:
+            break
+        if arg.kind is ArgKind.CHOICE and words[0] not in arg.choices:
+            continue
+        last = i == len(positional) - 1
+        word = " ".join(words) if last else words[0]  # the last takes the words left
+        del words[: len(word.split())]
+        options[arg.name] = _value(arg, word, people or {})
+    assert not words, (name, text, words)
+    return found.words, options
+
+
+def _value(arg: Arg, word: str, people: Mapping[str, MemberActor]) -> Any:
+    if arg.kind is ArgKind.PERSON:
+        return people[word]
+    if arg.kind is ArgKind.COMPLAINT:
+        return int(word.lstrip("#"))
+    if arg.kind is ArgKind.NUMBER:
+        return float(word)
+    return word

@@ -30,7 +30,7 @@ def question(world: World) -> discord.Message:
 
 
 async def start(world: World) -> tuple[simcord.InteractionResult, discord.Message]:
-    result = await world.asha.slash(world.channel, "assessment")
+    result = await world.asha.slash(world.channel, "assessment start")
     return result, question(world)
 
 
@@ -97,7 +97,7 @@ async def test_commands_typed_in_the_dm_act_for_the_server_last_used(world: Worl
     _, message = await start(world)
     for _ in range(25):
         message = await press(world, message, "4 ·")
-    result = await user.slash("assessment", text="history")
+    result = await user.slash("assessment history")
 
     history = question(world)
     assert "Your assessments" in shown(history) and "28 of 35 · Asset" in shown(history)
@@ -117,7 +117,7 @@ async def test_closed_dms_are_explained_to_the_person_and_recorded(
         code=50007,
         message="Cannot send messages to this user",
     )
-    result = await world.asha.slash(world.channel, "assessment")
+    result = await world.asha.slash(world.channel, "assessment start")
 
     told = "\n".join(shown(m) for m in ephemeral(result))
     assert "continues in your direct messages" in told

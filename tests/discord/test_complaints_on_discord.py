@@ -42,7 +42,7 @@ async def complaints(db: Database) -> list[Complaint]:
 async def test_four_modals_log_a_complaint_and_post_a_card_without_personal_data(
     world: World, db: Database
 ) -> None:
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     assert opened.modal is not None and opened.modal["title"] == "The customer (1/4)"
     first = await fill(world.asha, opened, STEP_1)
     assert ephemeral(first) and "Part 1 of 4 is kept" in shown(first.response)
@@ -70,7 +70,7 @@ async def test_four_modals_log_a_complaint_and_post_a_card_without_personal_data
 
 
 async def test_each_modal_is_a_step_the_form_declares_titled_by_it(world: World) -> None:
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     titles = [opened.modal["title"] if opened.modal else None]
     result = await fill(world.asha, opened, STEP_1)
     for step, values in enumerate((STEP_2, STEP_3, STEP_4), start=2):
@@ -88,7 +88,7 @@ async def test_each_modal_is_a_step_the_form_declares_titled_by_it(world: World)
 async def test_a_half_filled_form_survives_a_restart_and_is_saved_once(
     simcord_env: simcord.Env, world: World, core: CareBot, db: Database
 ) -> None:
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     first = await fill(world.asha, opened, STEP_1)
     assert first.response is not None
     # A new process on the same database: nothing of the form is left in memory.
@@ -140,7 +140,7 @@ async def test_a_wrong_field_is_named_nothing_is_saved_and_what_was_typed_is_kep
 
 
 async def test_a_double_submission_saves_one_complaint(world: World, db: Database) -> None:
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     third = await fill_steps(world.asha, opened, [STEP_1, STEP_2, STEP_3])
     one = await next_step(world.asha, third, "Continue (4/4)")
     two = await next_step(world.asha, third, "Continue (4/4)")  # a double click
@@ -193,11 +193,11 @@ async def test_the_text_option_is_the_commands_text_and_answers_are_ephemeral(
     world: World,
 ) -> None:
     await log_complaint(world)
-    listed = await world.bob.slash(world.channel, "complaint", text="list open")
+    listed = await world.bob.slash(world.channel, "complaint list", status="open")
     assert "#1 · Delivery · Open" in shown(ephemeral(listed)[0])
-    show = await world.bob.slash(world.channel, "complaint", text="show 1")
+    show = await world.bob.slash(world.channel, "complaint show", number=1)
     assert "Parcel arrived two weeks late" in shown(ephemeral(show)[0])
-    missing = await world.bob.slash(world.channel, "complaint", text="show 99")
+    missing = await world.bob.slash(world.channel, "complaint show", number=99)
     assert "There is no complaint #99" in shown(ephemeral(missing)[0])
     helped = await world.bob.slash(world.channel, "help")
     assert "/complaint list" in shown(ephemeral(helped)[0])

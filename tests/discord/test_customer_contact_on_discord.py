@@ -32,7 +32,7 @@ def components(modal: dict) -> dict[str, dict]:
 async def test_the_first_modal_holds_the_customer_and_the_language_is_a_select(
     world: World, db: Database
 ) -> None:
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     assert opened.modal is not None
     shown_fields = components(opened.modal)
     assert list(shown_fields) == [

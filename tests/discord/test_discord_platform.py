@@ -13,7 +13,6 @@ from sqlalchemy import select
 from adapters.discord.client import build_bot
 from bot.app import CareBot
 from bot.clock import ManualClock
-from bot.i18n import Translator
 from storage.db import Database
 from storage.models import Member
 from tests.discord.flows import STEP_1, World, ephemeral, fill, log_complaint, public, shown
@@ -39,17 +38,17 @@ async def test_with_a_support_role_only_its_members_and_managers_use_carebot(
     support = world.guild.create_role("Support")
     carla = world.guild.add_member(world.env.create_user("carla"), roles=[support])
 
-    refused = await world.bob.slash(world.channel, "complaint", text="list")
+    refused = await world.bob.slash(world.channel, "complaint list")
     assert "carebot is for the support team here (the “Support” role)." in shown(
         ephemeral(refused)[0]
     )
     await log_complaint(world, carla)
-    await world.meera.slash(world.channel, "complaint", text="list")
+    await world.meera.slash(world.channel, "complaint list")
     assert await roles(db) == {"carla": "agent", "meera": "manager"}
     assert len(public(world.channel)) == 1
 
     # In the bot's DM, a stranger is not taken for a member of the only server.
-    stranger = await world.bob.user.slash("complaint", text="list")
+    stranger = await world.bob.user.slash("complaint list")
     assert "Please use this command in a channel of your server first." in shown(
         ephemeral(stranger)[0]
     )
@@ -64,9 +63,9 @@ async def test_commands_sync_at_once_to_the_guilds_configured(db: Database, core
     await env.start()
     try:
         member = guild.add_member(env.create_user("asha"))
-        assert "complaint" in member.available_commands(channel)
+        assert "complaint list" in member.available_commands(channel)
         assert env.create_user("dina").available_commands() == ()  # nothing global
-        listed = await member.slash(channel, "complaint", text="list")
+        listed = await member.slash(channel, "complaint list")
         assert ephemeral(listed)
     finally:
         await env.shutdown()
@@ -81,12 +80,12 @@ async def test_a_sharded_bot_serves_guilds_on_every_shard(simcord_env: simcord.E
         channel = guild.create_text_channel("support")
         member = guild.add_member(simcord_env.create_user(f"agent{shard}"))
         assert simcord_env.bot.get_guild(guild.id).shard_id == shard
-        listed = await member.slash(channel, "complaint", text="list all")
+        listed = await member.slash(channel, "complaint list", status="all")
         assert "No complaints logged yet." in shown(ephemeral(listed)[0])
 
 
 async def test_a_form_left_half_filled_expires(world: World, clock: ManualClock) -> None:
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     first = await fill(world.asha, opened, STEP_1)
     assert first.response is not None
     clock.advance(timedelta(minutes=61))  # FORM_DRAFT_MINUTES is 60
@@ -120,24 +119,3 @@ async def test_the_scheduler_starts_once_the_bot_has_logged_in(core: CareBot) ->
         ]
     finally:
         await env.shutdown()
-
-
-async def test_command_names_and_descriptions_in_hindi_for_a_hindi_client() -> None:
-    from discord import app_commands
-
-    from adapters.discord.client import CommandWords, _command
-
-    words = CommandWords()
-    command = _command("complaint")
-    name = app_commands.TranslationContext(
-        app_commands.TranslationContextLocation.command_name, command
-    )
-    described = app_commands.TranslationContext(
-        app_commands.TranslationContextLocation.command_description, command
-    )
-    hindi = discord.Locale.hindi
-    assert await words.translate(command._locale_name, hindi, name) == "शिकायत"  # type: ignore[arg-type]
-    assert await words.translate(command._locale_description, hindi, described) == Translator("hi")(
-        "Log a complaint, or list, show and search them"
-    )
-    assert await words.translate(command._locale_name, discord.Locale.german, name) is None  # type: ignore[arg-type]

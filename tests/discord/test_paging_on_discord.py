@@ -26,10 +26,10 @@ from tests.paging_data import CATEGORIES_155, copies_of_first_complaint, set_cat
 async def test_155_categories_are_typed_in_the_form_and_listed_page_by_page(
     world: World, db: Database
 ) -> None:
-    await world.asha.slash(world.channel, "complaint", text="help")
+    await world.asha.slash(world.channel, "complaint help")
     await set_categories(db, CATEGORIES_155)
 
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     first = await fill_steps(world.asha, opened, [STEP_1])
     second = await next_step(world.asha, first, "Continue (2/4)")  # what happened, and how
     assert second.modal is not None
@@ -45,7 +45,7 @@ async def test_155_categories_are_typed_in_the_form_and_listed_page_by_page(
     async with db.session() as session:
         assert await session.scalar(select(Complaint.category)) == "Category 150"
 
-    listed = await world.asha.slash(world.channel, "complaint", text="categories")
+    listed = await world.asha.slash(world.channel, "complaint categories list")
     (page_1,) = ephemeral(listed)
     assert "Showing 1–25 of 155." in shown(page_1) and labels(page_1) == ["Next page"]
     pressed = await world.asha.click(page_1, label="Next page")
@@ -55,11 +55,11 @@ async def test_155_categories_are_typed_in_the_form_and_listed_page_by_page(
 
 
 async def test_list_all_of_many_pages_on_discord(world: World, db: Database) -> None:
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     await fill_steps(world.asha, opened, steps_with({}))
     await copies_of_first_complaint(db, 2999)
 
-    listed = await world.asha.slash(world.channel, "complaint", text="list all")
+    listed = await world.asha.slash(world.channel, "complaint list", status="all")
     (page_1,) = ephemeral(listed)
     assert "Showing 1–25 of 3,000." in shown(page_1) and "#3000 ·" in shown(page_1)
     assert "Next page" in labels(page_1)
@@ -75,12 +75,15 @@ def numbers(message: Shown) -> list[int]:
 async def test_120_complaints_page_by_page_on_discord(world: World, db: Database) -> None:
     """Next page followed to the end, each complaint seen once; a search the same; Previous
     goes back a page."""
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     await fill_steps(world.asha, opened, steps_with({}))
     await copies_of_first_complaint(db, 119)
 
-    for command in ("list all", "search Parcel arrived"):
-        (page,) = ephemeral(await world.asha.slash(world.channel, "complaint", text=command))
+    for command, options in (
+        ("complaint list", {"status": "all"}),
+        ("complaint search", {"words": "Parcel arrived"}),
+    ):
+        (page,) = ephemeral(await world.asha.slash(world.channel, command, **options))
         assert "Showing 1–25 of 120." in shown(page)
         seen, pages = numbers(page), 1
         while "Next page" in labels(page) and pages < 20:
@@ -89,6 +92,7 @@ async def test_120_complaints_page_by_page_on_discord(world: World, db: Database
             pages += 1
         assert seen == list(range(120, 0, -1)) and pages == 5, command
 
-    (third,) = ephemeral(await world.asha.slash(world.channel, "complaint", text="list all page 3"))
+    listed = await world.asha.slash(world.channel, "complaint list", status="all", page=3)
+    (third,) = ephemeral(listed)
     back = ephemeral(await world.asha.click(third, label="Previous page"))[-1]
     assert "Showing 26–50 of 120." in shown(back) and numbers(back) == list(range(95, 70, -1))

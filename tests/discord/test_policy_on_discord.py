@@ -12,7 +12,7 @@ from tests.discord.flows import World, ephemeral, fill, labels, shown
 async def test_a_section_written_in_a_modal_and_the_document_as_a_file(
     world: World, db: Database
 ) -> None:
-    overview = await world.asha.slash(world.channel, "policy")
+    overview = await world.asha.slash(world.channel, "policy workbook")
     (message,) = ephemeral(overview)
     assert "0 of 10 sections final" in shown(message)
     section = await world.asha.click(message, label="Vision statement")
@@ -26,7 +26,7 @@ async def test_a_section_written_in_a_modal_and_the_document_as_a_file(
         (entry,) = (await session.scalars(select(PolicyEntry))).all()
     assert (entry.item, entry.text) == ("statement", "Reliable, friendly, on time.")
 
-    document = await world.asha.slash(world.channel, "policy", text="document")
+    document = await world.asha.slash(world.channel, "policy document")
     (answer,) = ephemeral(document)
     (file,) = answer.attachments
     assert file.filename == "customer-service-policy.md"

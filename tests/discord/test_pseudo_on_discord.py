@@ -62,7 +62,7 @@ async def test_discord_shows_only_pseudo_text(
 ) -> None:
     client_language(world.env, monkeypatch, QPS)
     asha, texts = world.asha, []
-    result = await asha.slash(world.channel, "complaint")
+    result = await asha.slash(world.channel, "complaint new")
     for values in (STEP_1, STEP_2, STEP_3, STEP_4):
         texts += seen(result)
         result = await asha.submit_modal(result, values)
@@ -75,8 +75,8 @@ async def test_discord_shows_only_pseudo_text(
     texts += [shown(card), *labels(card)]
     for label in labels(card):
         texts += seen(await asha.click(card, label=label))
-    texts += seen(await asha.slash(world.channel, "complaint", text="show 42"))
-    texts += seen(await world.bob.slash(world.channel, "complaint", text="categories add Billing"))
+    texts += seen(await asha.slash(world.channel, "complaint show", number=42))
+    texts += seen(await world.bob.slash(world.channel, "complaint categories add", name="Billing"))
     found = [
         line
         for line in leaks("\n".join(texts), TYPED, ["asha", "bob"])

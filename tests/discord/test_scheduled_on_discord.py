@@ -66,7 +66,7 @@ async def test_a_due_follow_up_reaches_the_agents_dm_once_and_its_buttons_work(
 async def test_the_weekly_digest_goes_to_the_channel_chosen(
     simcord_env: simcord.Env, world: World, core: CareBot, clock: ManualClock
 ) -> None:
-    chosen = await world.meera.slash(world.channel, "digest", text="channel here")
+    chosen = await world.meera.slash(world.channel, "digest channel", where="here")
     assert f"The weekly digest will go to <#{world.channel.id}>" in shown(ephemeral(chosen)[0])
     await log_complaint(core, agent(world))
     await delivered(simcord_env)  # its card, posted by the outbox
@@ -152,7 +152,7 @@ def test_the_deliverer_plug_in_needs_a_token(core: CareBot) -> None:
 async def test_a_customers_markup_in_the_digest_reaches_discord_as_typed(
     simcord_env: simcord.Env, world: World, core: CareBot, clock: ManualClock, db: Database
 ) -> None:
-    await world.meera.slash(world.channel, "digest", text="channel here")
+    await world.meera.slash(world.channel, "digest channel", where="here")
     await log_complaint(core, agent(world), solution_mode="on_the_spot", follow_up_at=None)
     await delivered(simcord_env)
     answered = datetime(2026, 11, 4, 12, tzinfo=UTC)
