@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 
@@ -39,9 +38,8 @@ from bot import permissions
 from bot.charts import with_charts
 from bot.clock import Clock, SystemClock
 from bot.context import Actor, Context
-from bot.errors import InvalidForm, UserError
+from bot.errors import InvalidForm, UserError, unexpected
 from bot.i18n import N_, Translator, resolve_locale
-from bot.logs import stack
 from bot.members import find_workspace_and_member, workspace_and_member, workspace_for
 from bot.metrics import ERROR, METRICS, OK, REFUSED, Metrics
 from bot.router import router
@@ -279,23 +277,13 @@ class CareBot:
         except UserError as error:
             return Reply.text(error.message(t)), REFUSED
         except Exception as exc:
-            error_id = uuid.uuid4().hex[:8]
-            # Not log.exception: an exception's message can quote the customer's data.
-            log.error(
-                "unexpected error %s handling %s %s from %s: %s",
-                error_id,
-                kind,
-                name,
-                actor.platform,
-                type(exc).__name__,
-                extra={
-                    "error_id": error_id,
-                    "event": name,
-                    "kind": kind,
-                    "platform": actor.platform,
-                    "error": type(exc).__name__,
-                    "stack": stack(exc),
-                },
+            _, message = unexpected(
+                exc,
+                t,
+                f"{kind} {name} from {actor.platform}",
+                logger=log,
+                event=name,
+                kind=kind,
+                platform=actor.platform,
             )
-            message = t("Something went wrong on our side; nothing was saved. Error id: {error_id}")
-            return Reply.text(message.format(error_id=error_id)), ERROR
+            return Reply.text(message), ERROR

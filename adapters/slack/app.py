@@ -46,12 +46,17 @@ class SlackApp(AsyncApp):
     """Bolt's app, with its signature check left to the gate (gate.py), which refuses a request
     before anything of it is parsed or logged: serve it with `web_app`. (Socket Mode has no
     signatures: Slack's own connection carries the events.) Bolt logs through `slack_bolt`,
-    cut to headlines: its messages can quote a payload."""
+    cut to headlines: its messages can quote a payload.
+
+    It processes before it responds: every listener's ack function is awaited inside the
+    request and its work runs in a lazy function after the answer (listeners.py), Bolt's way
+    of acking first without its runner polling for the ack."""
 
     def __init__(self, *, signing_secret: str | None, **kwargs: Any) -> None:
         super().__init__(
             signing_secret=signing_secret,
             request_verification_enabled=False,
+            process_before_response=True,
             logger=headlined(logging.getLogger("slack_bolt")),
             **kwargs,
         )

@@ -6,6 +6,7 @@ and signed with slack_sdk's SignatureVerifier; the app talks to a local fake Web
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -30,9 +31,20 @@ from scheduler.runner import Runner
 from storage.db import Database
 from tests.slack_fake import FakeSlack
 
+# Bolt's tasks round a listener: its ack function (apps that respond first) and a lazy function.
+LISTENERS = ("run_ack_function_asynchronously", "to_runnable_function")
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-test"
 _ids = itertools.count(1)
+
+
+def listener_tasks() -> list[asyncio.Task[object]]:
+    """The listeners' work Bolt is running in this event loop (after the acks)."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if any(name in repr(task.get_coro()) for name in LISTENERS)
+    ]
 
 
 class SlackClientSide:
