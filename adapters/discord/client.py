@@ -22,6 +22,7 @@ from adapters.discord import render, words
 from adapters.discord.actors import Places, Refused, locale_of
 from adapters.discord.answer import Answer
 from adapters.discord.deliver import DiscordDeliverer
+from adapters.discord.errors import failed
 from adapters.discord.forms import Draft, Drafts, StepModal, continue_message, errors_message
 from adapters.discord.outbound import Outbound
 from bot.app import CareBot
@@ -120,6 +121,10 @@ class Handlers:
             await interaction.response.send_message(refused.text, ephemeral=True)
             return None
 
+    async def failed(self, interaction: discord.Interaction, error: Exception) -> None:
+        """The boundary (errors.py), for the slash commands' tree, the buttons and the modals."""
+        await failed(interaction, error, self.settings.default_locale)
+
     async def on_command(self, interaction: discord.Interaction, name: str, text: str) -> None:
         actor = await self._actor(interaction)
         if actor is not None:
@@ -152,6 +157,15 @@ class Handlers:
         await interaction.response.send_modal(StepModal(draft, step, interaction.id, self.on_step))
 
     async def on_step(
+        self, interaction: discord.Interaction, draft: Draft, step: int, modal: StepModal
+    ) -> None:
+        # A modal's own on_error would log the error's message: the boundary takes it here.
+        try:
+            await self._step(interaction, draft, step, modal)
+        except Exception as error:
+            await self.failed(interaction, error)
+
+    async def _step(
         self, interaction: discord.Interaction, draft: Draft, step: int, modal: StepModal
     ) -> None:
         """A step submitted: keep its values; open the next step, or hand the whole form to
@@ -202,6 +216,12 @@ class _CareBotMixin:
         self.outbox = Runner(Engine(core.db, settings, core.clock, {"discord": deliverer}))
         core.wake = self.outbox.wake
         self.handlers = Handlers(core, self, settings)  # type: ignore[arg-type]
+        self.tree.error(self._command_failed)
+
+    async def _command_failed(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await self.handlers.failed(interaction, error)
 
     async def close(self) -> None:
         await self.outbox.stop(grace=10)  # cards under way go out while the session is open
