@@ -23,6 +23,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 ADAPTERS = "carebot.adapters"
+PLATFORMS = ("slack", "discord")  # tried in this order by `carebot run`; else the shell
 
 
 def load_adapter(name: str) -> Callable[[Settings], int]:
@@ -32,6 +33,17 @@ def load_adapter(name: str) -> Callable[[Settings], int]:
         raise SystemExit(f"carebot: no adapter named {name!r} is installed")
     adapter: Callable[[Settings], int] = next(iter(found)).load()
     return adapter
+
+
+def chosen_platform() -> str:
+    """The adapter `carebot run` starts: the first platform whose credentials are set (each
+    adapter reads its own settings), else the shell."""
+    for name in PLATFORMS:
+        if entry_points(group=ADAPTERS, name=name):
+            configured = getattr(load_adapter(name), "configured", None)
+            if callable(configured) and configured():
+                return name
+    return "console"
 
 
 def _since(text: str) -> datetime:
@@ -126,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     command = args.command or "run"
     if command == "run":
-        return load_adapter(settings.platform())(settings)  # each adapter configures logging
+        return load_adapter(chosen_platform())(settings)  # each adapter configures logging
     if command == "shell":
         return load_adapter("console")(settings)
     configure(settings)  # to standard error: standard output is the command's own

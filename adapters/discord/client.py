@@ -25,10 +25,10 @@ from adapters.discord.deliver import DiscordDeliverer
 from adapters.discord.errors import failed
 from adapters.discord.forms import Draft, Drafts, StepModal, continue_message, errors_message
 from adapters.discord.outbound import Outbound
+from adapters.discord.settings import DiscordSettings
 from bot.app import CareBot
 from bot.context import Actor
 from bot.i18n import Translator
-from bot.settings import Settings
 from bot.ui import Form
 from scheduler.engine import Engine
 from scheduler.runner import Runner
@@ -104,11 +104,11 @@ def _command(name: str) -> app_commands.Command[Any, ..., None]:
 class Handlers:
     """Interaction → core call → answer. No business rule lives here."""
 
-    def __init__(self, core: CareBot, client: discord.Client, settings: Settings) -> None:
+    def __init__(self, core: CareBot, client: discord.Client, support_role: str | None) -> None:
         self.core = core
-        self.settings = settings
+        self.settings = core.settings
         self.outbound = Outbound(core, client)
-        self.places = Places(client, settings.discord_support_role)
+        self.places = Places(client, support_role)
         self.drafts = Drafts(core.clock.now)
 
     def _t(self, locale: str | None) -> Translator:
@@ -206,16 +206,16 @@ class _CareBotMixin:
     tree: app_commands.CommandTree[Any]
 
     def _prepare(
-        self, core: CareBot, settings: Settings, on_login: Callable[[], None] | None
+        self, core: CareBot, settings: DiscordSettings, on_login: Callable[[], None] | None
     ) -> None:
         self.core = core
         self.settings = settings
         self.on_login = on_login
         # The outbox: cards an event recorded are posted through this client right after it.
         deliverer = DiscordDeliverer(core, self)  # type: ignore[arg-type]
-        self.outbox = Runner(Engine(core.db, settings, core.clock, {"discord": deliverer}))
+        self.outbox = Runner(Engine(core.db, core.settings, core.clock, {"discord": deliverer}))
         core.wake = self.outbox.wake
-        self.handlers = Handlers(core, self, settings)  # type: ignore[arg-type]
+        self.handlers = Handlers(core, self, settings.discord_support_role)  # type: ignore[arg-type]
         self.tree.error(self._command_failed)
 
     async def _command_failed(
@@ -256,7 +256,7 @@ class _CareBotMixin:
 
 class DiscordBot(_CareBotMixin, commands.Bot):
     def __init__(
-        self, core: CareBot, settings: Settings, on_login: Callable[[], None] | None = None
+        self, core: CareBot, settings: DiscordSettings, on_login: Callable[[], None] | None = None
     ) -> None:
         super().__init__(**_options())
         self._prepare(core, settings, on_login)
@@ -264,7 +264,7 @@ class DiscordBot(_CareBotMixin, commands.Bot):
 
 class ShardedDiscordBot(_CareBotMixin, commands.AutoShardedBot):
     def __init__(
-        self, core: CareBot, settings: Settings, on_login: Callable[[], None] | None = None
+        self, core: CareBot, settings: DiscordSettings, on_login: Callable[[], None] | None = None
     ) -> None:
         options = _options()
         if settings.discord_shard_ids:  # else every shard of the count runs here
@@ -283,7 +283,7 @@ def _options() -> dict[str, Any]:
 
 
 def build_bot(
-    core: CareBot, settings: Settings, on_login: Callable[[], None] | None = None
+    core: CareBot, settings: DiscordSettings, on_login: Callable[[], None] | None = None
 ) -> DiscordBot | ShardedDiscordBot:
     if settings.discord_shard_count:
         return ShardedDiscordBot(core, settings, on_login)

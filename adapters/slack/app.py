@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
+from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -18,6 +19,7 @@ from adapters.health import add_routes
 from adapters.slack.gate import gate
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.outbound import ChannelPacer, web_client
+from adapters.slack.settings import SlackSettings
 from bot.app import CareBot
 from bot.clock import Clock
 from bot.logs import HTTP_SERVER, headlined, quiet_client_errors
@@ -29,7 +31,7 @@ EVENTS_PATH = "/slack/events"
 OAUTH_STATE_SECONDS = 600
 
 
-def _secret(value: Any) -> str | None:
+def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
@@ -64,7 +66,7 @@ class SlackApp(AsyncApp):
 
 
 def build_app(
-    bot: CareBot, db: Database, settings: Settings, pacer: ChannelPacer | None = None
+    bot: CareBot, db: Database, settings: SlackSettings, pacer: ChannelPacer | None = None
 ) -> SlackApp:
     """`pacer` is shared with the scheduler's deliverer: one pace per channel per process."""
     client = web_client(settings.slack_api_url)

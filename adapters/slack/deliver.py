@@ -12,12 +12,14 @@ import logging
 from datetime import timedelta
 
 import aiohttp
+from pydantic import SecretStr
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.outbound import ChannelPacer, Sender, web_client
+from adapters.slack.settings import SlackSettings
 from bot.app import CareBot
 from bot.scheduled import DeliveryDeferred, DeliveryRefused, Outgoing
 from bot.settings import Settings
@@ -26,13 +28,13 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 
-def _secret(value: object) -> str | None:
-    return value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
 
 
 class SlackDeliverer:
     def __init__(
-        self, bot: CareBot, settings: Settings, db: Database, pacer: ChannelPacer | None = None
+        self, bot: CareBot, settings: SlackSettings, db: Database, pacer: ChannelPacer | None = None
     ) -> None:
         self.listeners = SlackListeners(bot, pacer or ChannelPacer(settings.slack_channel_interval))
         self.api_url = settings.slack_api_url
@@ -89,7 +91,9 @@ def _retry_after(exc: SlackApiError) -> timedelta | None:
 
 
 def factory(settings: Settings, db: Database) -> SlackDeliverer | None:
-    """The scheduler's plug-in: None when this installation has no Slack credentials."""
-    if not (settings.slack_bot_token or settings.slack_client_id):
+    """The scheduler's plug-in: None when this installation has no Slack credentials (read
+    from the environment: SLACK_*)."""
+    slack = SlackSettings()
+    if not (slack.slack_bot_token or slack.slack_client_id):
         return None
-    return SlackDeliverer(CareBot(db, settings), settings, db)
+    return SlackDeliverer(CareBot(db, settings), slack, db)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from adapters.slack.listeners import COMMANDS, SHORTCUT
-from bot.settings import Settings
+from adapters.slack.settings import SlackSettings
 
 MANIFESTS = sorted((Path(__file__).resolve().parents[2] / "slack").glob("manifest*.yml"))
 
@@ -27,7 +27,7 @@ def test_manifest_matches_the_adapter(manifest: Path) -> None:
 
 def settings_scopes() -> list[str]:
     """The scopes asked for at install: the manifests ask for the same ones."""
-    default = Settings.model_fields["slack_scopes"].default
+    default = SlackSettings.model_fields["slack_scopes"].default
     return str(default).split(",")
 
 
