@@ -56,7 +56,8 @@ async def serve(settings: Settings, slack: SlackSettings | None = None) -> None:
                 wake=survey_answered,
             )
             log.info("carebot on Slack, Socket Mode", extra={"platform": "slack"})
-            await handler.start_async()
+            # slack_bolt leaves this method unannotated.
+            await handler.start_async()  # type: ignore[no-untyped-call]
             return
         application = web_app(
             app, db, settings.port, settings=settings, clock=bot.clock, wake=survey_answered

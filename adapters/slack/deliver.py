@@ -87,7 +87,8 @@ def _retry_after(exc: SlackApiError) -> timedelta | None:
     headers = exc.response.headers or {}
     value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
     value = value[0] if isinstance(value, list) and value else value
-    return timedelta(seconds=int(value)) if str(value).isdecimal() else None
+    seconds = str(value)
+    return timedelta(seconds=int(seconds)) if seconds.isdecimal() else None
 
 
 def factory(settings: Settings, db: Database) -> SlackDeliverer | None:

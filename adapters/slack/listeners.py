@@ -103,7 +103,8 @@ def actor_from(
     body: dict[str, Any], context: AsyncBoltContext, channel: str | None = None
 ) -> Actor:
     """Who acts and where, from any payload (command, interaction, event)."""
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    found = body.get("user")
+    user: dict[str, Any] = found if isinstance(found, dict) else {}
     user_id = str(context.user_id or user.get("id") or body.get("user_id") or "")
     name = str(user.get("username") or user.get("name") or body.get("user_name") or user_id)
     if channel is None:
