@@ -1,4 +1,6 @@
-"""Typed errors that reach people as a translated sentence (never as a traceback)."""
+"""Typed errors that reach people as a translated sentence (never as a traceback), and the one
+answer to an error nobody foresaw (`unexpected`), shared by the core and every adapter's
+error boundary: logged by type and error id, told to the person with that id."""
 
 from __future__ import annotations
 
