@@ -155,6 +155,7 @@ class SlackListeners:
         self.profiles = SlackProfiles(bot.clock)  # locale and admin role, from users.info
         self.dms = DmChannels()
         self._posting: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+        self._telling: set[asyncio.Task[None]] = set()  # errors told after their ack
 
     def register(self, app: AsyncApp) -> None:
         for command in COMMANDS:
@@ -196,9 +197,15 @@ class SlackListeners:
         response: BoltResponse | None,
     ) -> BoltResponse | None:
         """Bolt's error handler: an ack function raised. Slack hears an empty 200 (a modal
-        closes) rather than a 500, and the person hears from us."""
-        await self.failed(error, body, client, context, respond)
-        return BoltResponse(status=200, body="") if response is not None else None
+        closes) rather than a 500 at once, and the person hears from us after it."""
+        telling = self.failed(error, body, client, context, respond)
+        if response is None:  # the request was answered already: nothing waits on this
+            await telling
+            return None
+        task = asyncio.get_running_loop().create_task(telling)
+        self._telling.add(task)  # kept until done: the loop holds tasks only weakly
+        task.add_done_callback(self._telling.discard)
+        return BoltResponse(status=200, body="")
 
     async def failed(
         self,
