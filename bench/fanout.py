@@ -38,6 +38,7 @@ from sqlalchemy import func, select, update
 
 from adapters.slack.deliver import SlackDeliverer
 from adapters.slack.outbound import web_client
+from adapters.slack.settings import SlackSettings
 from bot.app import CareBot
 from bot.clock import ManualClock
 from bot.context import Actor
@@ -94,6 +95,9 @@ async def measure(
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=database_url or f"sqlite+aiosqlite:///{folder / 'bench.db'}",
+    )
+    slack = SlackSettings(  # type: ignore[call-arg]
+        _env_file=None,
         slack_bot_token=TOKEN,
         slack_signing_secret="s",
         slack_api_url=api_url,
@@ -112,7 +116,7 @@ async def measure(
     async with db.transaction() as session:  # the complaints' cards are not what is measured
         await session.execute(update(Job).where(Job.kind == "card").values(state="cancelled"))
     clock.advance(timedelta(hours=2))
-    engine = Engine(db, settings, clock, {"slack": SlackDeliverer(bot, settings, db)})
+    engine = Engine(db, settings, clock, {"slack": SlackDeliverer(bot, slack, db)})
     base = await round_trip(api_url)
 
     start = time.perf_counter()

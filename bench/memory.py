@@ -85,9 +85,11 @@ async def child(port: int, api_url: str, database_url: str) -> None:
 
     from adapters.discord.client import build_bot
     from adapters.discord.deliver import DiscordDeliverer
+    from adapters.discord.settings import DiscordSettings
     from adapters.slack.app import build_app, web_app
     from adapters.slack.deliver import SlackDeliverer
     from adapters.slack.outbound import ChannelPacer
+    from adapters.slack.settings import SlackSettings
     from bot.app import CareBot
     from bot.charts import Chart, chart_file, with_charts
     from bot.clock import ManualClock
@@ -102,31 +104,34 @@ async def child(port: int, api_url: str, database_url: str) -> None:
         database_url=database_url,
         host="127.0.0.1",
         port=port,
+    )
+    slack = SlackSettings(  # type: ignore[call-arg]
+        _env_file=None,
         slack_bot_token=TOKEN,
         slack_signing_secret=SECRET,
         slack_api_url=api_url,
         slack_channel_interval=0.0,
-        discord_token="offline",
     )
+    own = DiscordSettings(_env_file=None, discord_token="offline")  # type: ignore[call-arg]
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     db = await open_database(settings)
     clock = ManualClock()
     core = CareBot(db, settings, clock)
-    pacer = ChannelPacer(settings.slack_channel_interval)
-    app = build_app(core, db, settings, pacer)
+    pacer = ChannelPacer(slack.slack_channel_interval)
+    app = build_app(core, db, slack, pacer)
     runners: list[Runner] = []
 
     def start_scheduler() -> None:  # as adapters.discord.serve: once the bot is set up
         deliverers: dict[str, Any] = {
-            "slack": SlackDeliverer(core, settings, db, pacer),
+            "slack": SlackDeliverer(core, slack, db, pacer),
             "discord": DiscordDeliverer(core, bot),
         }
         runners.append(Runner(Engine(db, settings, clock, deliverers)))
         runners[0].start()
 
-    bot = build_bot(core, settings, on_login=start_scheduler)
+    bot = build_bot(core, own, on_login=start_scheduler)
     ids = itertools.count(10_000)
 
     async def upsert(application_id: int, payload: list[dict[str, Any]]) -> list[dict[str, Any]]:

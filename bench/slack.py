@@ -42,13 +42,12 @@ from bot.settings import Settings
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.slack.flows import ANSWERS
-from tests.slack.harness import SECRET, TOKEN, SlackClientSide, slack_app
+from tests.slack.harness import SECRET, TOKEN, SlackClientSide, listener_tasks, slack_app
 from tests.slack_fake import FakeSlack
 
 CONCURRENCY = 50
 FAKE_PORT = 38111
 IN_FLIGHT = 10
-LISTENER = "run_ack_function_asynchronously"  # Bolt's task around a listener
 
 
 class RemoteSlack:
@@ -117,9 +116,9 @@ async def drained(limit: float = 120.0) -> float:
     """Waits until the work an app does after its acks (opening forms, posting cards) has
     ended, so that a phase neither inherits the previous one's backlog nor leaves its own to
     the next app measured; returns how long that took. Bolt runs each listener as a task of
-    this event loop (`run_ack_function_asynchronously`): done when none is left."""
+    this event loop (carebot's work in lazy functions): done when none is left."""
     start = time.perf_counter()
-    while any(LISTENER in repr(task.get_coro()) for task in asyncio.all_tasks()):
+    while listener_tasks():
         if time.perf_counter() - start > limit:
             raise SystemExit(f"the app's work after its acks did not end within {limit:.0f} s")
         await asyncio.sleep(0.01)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
@@ -30,10 +29,9 @@ from bot.clock import Clock, SystemClock
 from bot.complaints import recent
 from bot.context import Actor, Context, Role
 from bot.drafts import Draft
-from bot.errors import InvalidForm, UserError
+from bot.errors import InvalidForm, UserError, logged, unexpected
 from bot.help import everything, group_help, unknown
 from bot.i18n import N_, Translator, resolve_locale
-from bot.logs import stack
 from bot.members import find_workspace_and_member, workspace_and_member, workspace_for
 from bot.metrics import ERROR, METRICS, OK, REFUSED, Metrics
 from bot.routes import root
@@ -272,21 +270,13 @@ class CareBot:
             async with self.db.transaction() as session:
                 return await call(session)
         except Exception as exc:
-            error_id = uuid.uuid4().hex[:8]
-            log.error(
-                "unexpected error %s handling draft %s from %s: %s",
-                error_id,
-                name,
-                platform,
-                type(exc).__name__,
-                extra={
-                    "error_id": error_id,
-                    "event": name,
-                    "kind": "draft",
-                    "platform": platform,
-                    "error": type(exc).__name__,
-                    "stack": stack(exc),
-                },
+            error_id = logged(
+                exc,
+                f"draft {name} from {platform}",
+                logger=log,
+                event=name,
+                kind="draft",
+                platform=platform,
             )
             raise DraftFailed(error_id) from None
 
@@ -384,22 +374,13 @@ class CareBot:
         except UserError as error:
             return Reply.text(error.message(t)), REFUSED
         except Exception as exc:
-            error_id = uuid.uuid4().hex[:8]
-            # Not log.exception: an exception's message can quote the customer's data.
-            log.error(
-                "unexpected error %s handling %s %s from %s: %s",
-                error_id,
-                kind,
-                name,
-                actor.platform,
-                type(exc).__name__,
-                extra={
-                    "error_id": error_id,
-                    "event": name,
-                    "kind": kind,
-                    "platform": actor.platform,
-                    "error": type(exc).__name__,
-                    "stack": stack(exc),
-                },
+            _, message = unexpected(
+                exc,
+                t,
+                f"{kind} {name} from {actor.platform}",
+                logger=log,
+                event=name,
+                kind=kind,
+                platform=actor.platform,
             )
-            return Reply.text(t(FAILED).format(error_id=error_id)), ERROR
+            return Reply.text(message), ERROR

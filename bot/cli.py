@@ -29,6 +29,8 @@ ADAPTERS = "carebot.adapters"
 COMMANDS = "carebot.commands"
 AdapterCommand = Callable[[Settings, list[str]], int]
 
+PLATFORMS = ("slack", "discord")  # tried in this order by `carebot run`; else the shell
+
 
 def load_adapter(name: str) -> Callable[[Settings], int]:
     """Adapters are plug-ins registered under the `carebot.adapters` entry-point group."""
@@ -51,6 +53,17 @@ def adapter_commands() -> list[str]:
 def load_command(name: str) -> AdapterCommand:
     command: AdapterCommand = next(iter(entry_points(group=COMMANDS, name=name))).load()
     return command
+
+
+def chosen_platform() -> str:
+    """The adapter `carebot run` starts: the first platform whose credentials are set (each
+    adapter reads its own settings), else the shell."""
+    for name in PLATFORMS:
+        if entry_points(group=ADAPTERS, name=name):
+            configured = getattr(load_adapter(name), "configured", None)
+            if callable(configured) and configured():
+                return name
+    return "console"
 
 
 def _since(text: str) -> datetime:
@@ -150,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     command = args.command or "run"
     if command == "run":
-        return load_adapter(settings.platform())(settings)  # each adapter configures logging
+        return load_adapter(chosen_platform())(settings)  # each adapter configures logging
     if command == "shell":
         return load_adapter("console")(settings)
     configure(settings)  # to standard error: standard output is the command's own

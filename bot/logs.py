@@ -1,8 +1,9 @@
 """Logging for every entry point: text for a terminal, JSON lines for a log collector.
 
 `configure(settings)` is called once by each entry point (`carebot run` on every platform, the
-shell, `carebot jobs`, `db`, `export`). Every line goes through `Redact`, which blanks anything
-shaped like a Slack or Discord token, the secrets of the settings themselves, a database
+shell, `carebot jobs`, `db`, `export`); an adapter adds its own settings. Every line goes
+through `Redact`, which blanks anything shaped like a Slack or Discord token, the secrets of
+the settings given, a database
 password and an OAuth code, and bounds its size. Customer data is kept out at the source: the
 core and the scheduler log names of things (event, job kind, error type, stack frames), never
 values people typed nor exception messages, which can quote them. Libraries that put what they
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from pydantic import SecretStr
+from pydantic_settings import BaseSettings
 
 from bot.settings import Settings
 
@@ -198,20 +200,25 @@ class TextFormatter(logging.Formatter):
         return f"{line}\n{stack}" if stack else line
 
 
-def secrets_of(settings: Settings) -> list[str]:
+def secrets_of(*settings: BaseSettings) -> list[str]:
     """The values of every secret setting (SecretStr), to be blanked wherever they appear."""
     found = []
-    for name in type(settings).model_fields:
-        value = getattr(settings, name)
-        if isinstance(value, SecretStr):
-            found.append(value.get_secret_value())
+    for each in settings:
+        for name in type(each).model_fields:
+            value = getattr(each, name)
+            if isinstance(value, SecretStr):
+                found.append(value.get_secret_value())
     return found
 
 
 def configure(
-    settings: Settings, *, level: str | int | None = None, stream: TextIO | None = None
+    settings: Settings,
+    *more: BaseSettings,
+    level: str | int | None = None,
+    stream: TextIO | None = None,
 ) -> logging.Handler:
-    """Sends every logger's records to standard error (or `stream`), in LOG_FORMAT, redacted.
+    """Sends every logger's records to standard error (or `stream`), in LOG_FORMAT, redacted
+    (the secrets of `settings` and of `more`: an adapter's own settings).
 
     `level` overrides LOG_LEVEL (the shell shows warnings only). Calling it again replaces the
     handler it installed before; other handlers (a test's capture) are left alone.
@@ -220,7 +227,7 @@ def configure(
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
     handler.addFilter(Headline(HEADLINED))  # before Redact: it may replace the stack
-    handler.addFilter(Redact(secrets_of(settings)))
+    handler.addFilter(Redact(secrets_of(settings, *more)))
     handler.set_name("carebot")
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == "carebot"]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.i18n import SUPPORTED_LOCALES
 
@@ -36,37 +36,7 @@ class Settings(BaseSettings):
     host: str = Field(default="0.0.0.0", description="Address the HTTP server listens on.")
     port: int = Field(default=3000, ge=1, le=65535)
 
-    # Platform credentials: their presence chooses the adapter that `carebot run` starts.
-    slack_bot_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
-    slack_client_id: str | None = None
-    slack_client_secret: SecretStr | None = None
-    slack_scopes: str = Field(
-        # channels:history and groups:history: a card whose post went unanswered is looked for
-        # by its metadata before it is posted again (the outbox).
-        default="commands,chat:write,users:read,im:write,files:write,channels:history,groups:history",
-        description="Bot scopes asked for when a workspace installs the app (OAuth).",
-    )
-    slack_api_url: str = Field(
-        default="https://slack.com/api/", description="Slack Web API base URL (ends with /)."
-    )
-    # Slack allows about one message a second per channel; bursts are paced to that.
-    slack_channel_interval: float = Field(default=1.0, ge=0)
-    discord_token: SecretStr | None = None
-    # Comma-separated in the environment ("123,456"): commands sync to these guilds at once.
-    discord_guild_ids: Annotated[list[int], NoDecode] = Field(
-        default_factory=list, description="Guilds whose commands are synced instantly."
-    )
-    discord_support_role: str | None = Field(
-        default=None, description="Name of the Discord role whose members are support agents."
-    )
-    discord_shard_count: int | None = Field(
-        default=None, ge=1, description="Total shards; set it to run shard groups in processes."
-    )
-    discord_shard_ids: Annotated[list[int], NoDecode] = Field(
-        default_factory=list, description="The shards this process runs (all when empty)."
-    )
+    # Each platform's settings (SLACK_*, DISCORD_*) are its adapter's own (adapters/*/settings.py).
 
     # Scheduled work (reminders, retention checks, escalations, digests).
     scheduler_tick_seconds: float = Field(
@@ -151,26 +121,6 @@ class Settings(BaseSettings):
             raise ValueError(f"locale must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
 
-    @field_validator("slack_api_url")
-    @classmethod
-    def _trailing_slash(cls, value: str) -> str:
-        return value if value.endswith("/") else value + "/"
-
-    @field_validator("discord_guild_ids", "discord_shard_ids", mode="before")
-    @classmethod
-    def _comma_separated(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
-
-    @model_validator(mode="after")
-    def _shards_within_count(self) -> Settings:
-        if self.discord_shard_ids:
-            count = self.discord_shard_count
-            if count is None or any(not 0 <= shard < count for shard in self.discord_shard_ids):
-                raise ValueError("discord_shard_ids must lie between 0 and discord_shard_count - 1")
-        return self
-
     @field_validator("default_currency")
     @classmethod
     def _upper_currency(cls, value: str) -> str:
@@ -197,11 +147,3 @@ class Settings(BaseSettings):
 
     def email_configured(self) -> bool:
         return bool(self.smtp_host and self.smtp_from)
-
-    def platform(self) -> str:
-        """The adapter `carebot run` starts: the first platform with credentials, else the shell."""
-        if self.slack_bot_token or self.slack_app_token or self.slack_client_id:
-            return "slack"
-        if self.discord_token:
-            return "discord"
-        return "console"

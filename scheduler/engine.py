@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import traceback
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -31,6 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.charts import with_charts
 from bot.clock import Clock, ManualClock
+from bot.errors import error_id
+from bot.logs import stack
 from bot.metrics import METRICS, Metrics
 from bot.routes import root
 from bot.scheduled import (
@@ -462,11 +463,19 @@ def _extra(event: str, job_id: int, kind: str, **more: object) -> dict[str, obje
 def _log_error(
     event: str, claim: Claim, stage: str, exc: BaseException | None, kind: str = "unknown"
 ) -> None:
-    # The exception's message can quote personal data (a name in a failed lookup); the stack
-    # says where it happened without it.
-    stack = "".join(traceback.format_tb(exc.__traceback__)) if exc is not None else ""
+    # The exception's message can quote personal data (a name in a failed lookup): its type,
+    # an error id and a stack naming types say what happened and where, without it.
+    found = error_id()
     error = type(exc).__name__
-    extra = _extra(event, claim.job_id, kind, stage=stage, error=error)
+    extra = _extra(event, claim.job_id, kind, stage=stage, error=error, error_id=found)
+    if exc is not None:
+        extra["stack"] = stack(exc)
     log.error(
-        "%s job=%d stage=%s error=%s\n%s", event, claim.job_id, stage, error, stack, extra=extra
+        "%s job=%d stage=%s error=%s error_id=%s",
+        event,
+        claim.job_id,
+        stage,
+        error,
+        found,
+        extra=extra,
     )

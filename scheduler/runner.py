@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
+from bot.errors import logged
 from bot.outbox import KINDS as OUTBOX
 from scheduler.engine import Engine
 
@@ -85,8 +86,8 @@ class Runner:
         while True:
             try:
                 await self.engine.tick(kinds=kinds)
-            except Exception:
-                log.exception("scheduler.outbox_failed")
+            except Exception as exc:  # by type and id: its message can quote a customer
+                logged(exc, "scheduler outbox", logger=log, event="scheduler.outbox_failed")
             if not self._again:
                 return
             kinds, self._again = tuple(sorted(self._again)), set()
@@ -120,5 +121,5 @@ class Runner:
             await asyncio.shield(self._tick)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("scheduler.tick_failed")
+        except Exception as exc:
+            logged(exc, "scheduler tick", logger=log, event="scheduler.tick_failed")

@@ -11,6 +11,8 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import event
 
+from adapters.discord.settings import DiscordSettings
+from adapters.slack.settings import SlackSettings
 from bot.app import CareBot
 from bot.clock import ManualClock
 from bot.context import Actor
@@ -77,19 +79,18 @@ def test_configuring_again_replaces_the_handler_and_keeps_libraries_quiet() -> N
 @pytest.mark.parametrize("fmt", ["json", "text"])
 def test_tokens_and_secrets_are_redacted_wherever_they_appear(fmt: str) -> None:
     stream = io.StringIO()
-    settings = config(
-        log_format=fmt,
-        slack_bot_token=SLACK_BOT,
-        slack_signing_secret=SIGNING,
-        discord_token=DISCORD,
+    settings = config(log_format=fmt)
+    slack = SlackSettings(  # type: ignore[call-arg]
+        _env_file=None, slack_bot_token=SLACK_BOT, slack_signing_secret=SIGNING
     )
-    configure(settings, stream=stream)
+    own = DiscordSettings(_env_file=None, discord_token=DISCORD)  # type: ignore[call-arg]
+    configure(settings, slack, own, stream=stream)
     log = logging.getLogger("carebot.test")
     log.warning("calling Slack with %s and %s", SLACK_BOT, SLACK_USER)
     log.warning("socket mode: %s", SLACK_APP)
     log.warning("gateway token %s", DISCORD, extra={"token": DISCORD, "detail": SLACK_BOT})
     log.warning("signing secret %s", SIGNING)
-    log.warning("settings %r", settings)  # a SecretStr shows as stars
+    log.warning("settings %r", slack)  # a SecretStr shows as stars
     log.warning("db postgresql+asyncpg://carebot:hunter2secret@db:5432/carebot is down")
     log.info('GET /slack/oauth_redirect?code=1234.5678.abcd&state=s3cr3t-state HTTP/1.1" 302')
     try:

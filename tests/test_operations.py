@@ -18,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 import adapters.discord as discord_adapter
+from adapters.discord.settings import DiscordSettings
 from adapters.health import health_app, serve_http
 from bot.app import CareBot
 from bot.clock import ManualClock
@@ -172,10 +173,9 @@ async def test_the_discord_adapter_serves_both_pages_while_it_runs(
             seen.append(await pages(port))
 
     monkeypatch.setattr(discord_adapter, "build_bot", lambda *_args, **_kw: Gateway())
-    config = settings.model_copy(
-        update={"discord_token": SecretStr("token"), "host": "127.0.0.1", "port": port}
-    )
-    await discord_adapter.serve(config)
+    config = settings.model_copy(update={"host": "127.0.0.1", "port": port})
+    own = DiscordSettings(_env_file=None, discord_token=SecretStr("token"))  # type: ignore[call-arg]
+    await discord_adapter.serve(config, own)
 
     ((status, text),) = seen
     assert status == 200 and "carebot_events_total" in text

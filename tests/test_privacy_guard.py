@@ -180,7 +180,7 @@ def test_a_leaking_test_fails_on_every_platform(pytester: pytest.Pytester) -> No
         from tests.conftest import (
             _privacy_guard, asha, carebot, clock, database_url, db, settings,
         )
-        from tests.discord.conftest import core, simcord_bot, world
+        from tests.discord.conftest import core, discord_settings, simcord_bot, world
         from tests.slack.conftest import slack
         """
     )

@@ -25,6 +25,7 @@ from adapters.discord.actors import PLATFORM, Places, Refused, locale_of
 from adapters.discord.answer import Answer
 from adapters.discord.commands import Slash, fit, slash_commands
 from adapters.discord.deliver import DiscordDeliverer
+from adapters.discord.errors import failed
 from adapters.discord.forms import (
     StepModal,
     continue_message,
@@ -33,11 +34,11 @@ from adapters.discord.forms import (
     pages,
 )
 from adapters.discord.outbound import Outbound
+from adapters.discord.settings import DiscordSettings
 from bot.app import CareBot, DraftFailed
 from bot.context import Actor
 from bot.drafts import Draft
 from bot.i18n import Translator
-from bot.settings import Settings
 from bot.tree import Command
 from bot.ui import Form
 from scheduler.engine import Engine
@@ -118,12 +119,12 @@ def commands_of(tree: Mapping[str, Command]) -> list[Slash]:
 class Handlers:
     """Interaction → core call → answer. No business rule lives here."""
 
-    def __init__(self, core: CareBot, client: discord.Client, settings: Settings) -> None:
+    def __init__(self, core: CareBot, client: discord.Client, support_role: str | None) -> None:
         self.core = core
-        self.settings = settings
+        self.settings = core.settings
         self.outbound = Outbound(core, client)
-        self.places = Places(client, settings.discord_support_role)
-        self.modal_timeout = settings.form_draft_minutes * 60.0
+        self.places = Places(client, support_role)
+        self.modal_timeout = core.settings.form_draft_minutes * 60.0
 
     def _t(self, locale: str | None) -> Translator:
         return Translator(locale or self.settings.default_locale)
@@ -134,6 +135,10 @@ class Handlers:
         except Refused as refused:
             await interaction.response.send_message(refused.text, ephemeral=True)
             return None
+
+    async def failed(self, interaction: discord.Interaction, error: Exception) -> None:
+        """The boundary (errors.py), for the slash commands' tree, the buttons and the modals."""
+        await failed(interaction, error, self.settings.default_locale)
 
     async def on_command(self, interaction: discord.Interaction, name: str, text: str) -> None:
         actor = await self._actor(interaction)
@@ -195,6 +200,15 @@ class Handlers:
     async def on_step(
         self, interaction: discord.Interaction, opened: Draft, step: int, modal: StepModal
     ) -> None:
+        # A modal's own on_error would log the error's message: the boundary takes it here.
+        try:
+            await self._step(interaction, opened, step, modal)
+        except Exception as error:
+            await self.failed(interaction, error)
+
+    async def _step(
+        self, interaction: discord.Interaction, opened: Draft, step: int, modal: StepModal
+    ) -> None:
         """A step submitted: keep its values in the draft; open the next step, or hand the
         whole form to the core (once, with the draft's delivery id) and show its errors or
         its reply."""
@@ -244,16 +258,22 @@ class _CareBotMixin:
     tree: app_commands.CommandTree[Any]
 
     def _prepare(
-        self, core: CareBot, settings: Settings, on_login: Callable[[], None] | None
+        self, core: CareBot, settings: DiscordSettings, on_login: Callable[[], None] | None
     ) -> None:
         self.core = core
         self.settings = settings
         self.on_login = on_login
         # The outbox: cards an event recorded are posted through this client right after it.
         deliverer = DiscordDeliverer(core, self)  # type: ignore[arg-type]
-        self.outbox = Runner(Engine(core.db, settings, core.clock, {"discord": deliverer}))
+        self.outbox = Runner(Engine(core.db, core.settings, core.clock, {"discord": deliverer}))
         core.wake = self.outbox.wake
-        self.handlers = Handlers(core, self, settings)  # type: ignore[arg-type]
+        self.handlers = Handlers(core, self, settings.discord_support_role)  # type: ignore[arg-type]
+        self.tree.error(self._command_failed)
+
+    async def _command_failed(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await self.handlers.failed(interaction, error)
 
     async def close(self) -> None:
         await self.outbox.stop(grace=10)  # cards under way go out while the session is open
@@ -288,7 +308,7 @@ class _CareBotMixin:
 
 class DiscordBot(_CareBotMixin, commands.Bot):
     def __init__(
-        self, core: CareBot, settings: Settings, on_login: Callable[[], None] | None = None
+        self, core: CareBot, settings: DiscordSettings, on_login: Callable[[], None] | None = None
     ) -> None:
         super().__init__(**_options())
         self._prepare(core, settings, on_login)
@@ -296,7 +316,7 @@ class DiscordBot(_CareBotMixin, commands.Bot):
 
 class ShardedDiscordBot(_CareBotMixin, commands.AutoShardedBot):
     def __init__(
-        self, core: CareBot, settings: Settings, on_login: Callable[[], None] | None = None
+        self, core: CareBot, settings: DiscordSettings, on_login: Callable[[], None] | None = None
     ) -> None:
         options = _options()
         if settings.discord_shard_ids:  # else every shard of the count runs here
@@ -315,7 +335,7 @@ def _options() -> dict[str, Any]:
 
 
 def build_bot(
-    core: CareBot, settings: Settings, on_login: Callable[[], None] | None = None
+    core: CareBot, settings: DiscordSettings, on_login: Callable[[], None] | None = None
 ) -> DiscordBot | ShardedDiscordBot:
     if settings.discord_shard_count:
         return ShardedDiscordBot(core, settings, on_login)

@@ -18,6 +18,7 @@ import aiohttp
 import discord
 
 from adapters.discord.outbound import Outbound, PostRefused
+from adapters.discord.settings import DiscordSettings
 from bot.app import CareBot
 from bot.scheduled import DeliveryDeferred, DeliveryRefused, Outgoing
 from bot.settings import Settings
@@ -75,7 +76,9 @@ class DiscordDeliverer:
 
 
 def factory(settings: Settings, db: Database) -> DiscordDeliverer | None:
-    """The scheduler's plug-in: None when this installation has no Discord token."""
-    if settings.discord_token is None:
+    """The scheduler's plug-in: None when this installation has no Discord token (read from
+    the environment: DISCORD_TOKEN)."""
+    token = DiscordSettings().discord_token
+    if token is None:
         return None
-    return DiscordDeliverer(CareBot(db, settings), token=settings.discord_token.get_secret_value())
+    return DiscordDeliverer(CareBot(db, settings), token=token.get_secret_value())

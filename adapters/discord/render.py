@@ -65,6 +65,10 @@ class Handlers(Protocol):
         """A multi-step form's "Continue" or "Correct" button."""
         ...
 
+    async def failed(self, interaction: discord.Interaction, error: Exception) -> None:
+        """The boundary: discord.py would log a dynamic item's error with its message."""
+        ...
+
 
 def handlers(interaction: discord.Interaction) -> Handlers:
     return cast(Handlers, interaction.client.handlers)  # type: ignore[attr-defined]
@@ -93,7 +97,11 @@ class ActionButton(
         return cls(match.string)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await handlers(interaction).on_button(interaction, self.workspace, self.action, self.value)
+        found = handlers(interaction)
+        try:
+            await found.on_button(interaction, self.workspace, self.action, self.value)
+        except Exception as error:
+            await found.failed(interaction, error)
 
 
 class FormButton(
@@ -119,7 +127,11 @@ class FormButton(
         return cls(match["token"], int(match["step"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await handlers(interaction).on_form_button(interaction, self.token, self.step)
+        found = handlers(interaction)
+        try:
+            await found.on_form_button(interaction, self.token, self.step)
+        except Exception as error:
+            await found.failed(interaction, error)
 
 
 def action_id(workspace: str, button: Button) -> str | None:

@@ -13,8 +13,10 @@ from adapters.health import serve_http
 from adapters.slack.app import build_app, web_app
 from adapters.slack.deliver import SlackDeliverer
 from adapters.slack.outbound import ChannelPacer
+from adapters.slack.settings import SlackSettings
 from adapters.web import DUE_AT_ONCE
 from bot.app import CareBot
+from bot.plugins import Adapter
 from bot.runtime import open_database
 from bot.settings import Settings
 from scheduler.engine import Engine
@@ -23,13 +25,14 @@ from scheduler.runner import Runner
 log = logging.getLogger(__name__)
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, slack: SlackSettings | None = None) -> None:
+    slack = slack or SlackSettings()
     db = await open_database(settings)
     bot = CareBot(db, settings)
-    pacer = ChannelPacer(settings.slack_channel_interval)
-    app = build_app(bot, db, settings, pacer)
+    pacer = ChannelPacer(slack.slack_channel_interval)
+    app = build_app(bot, db, slack, pacer)
     # Reminders, retention checks, escalations and digests: claimed from the database.
-    deliverers = {"slack": SlackDeliverer(bot, settings, db, pacer)}
+    deliverers = {"slack": SlackDeliverer(bot, slack, db, pacer)}
     runner = Runner(Engine(db, settings, bot.clock, deliverers))
     bot.wake = runner.wake  # the cards an event recorded go out right after its ack
     runner.start()
@@ -39,8 +42,8 @@ async def serve(settings: Settings) -> None:
 
     server: web.AppRunner | None = None
     try:
-        if settings.slack_app_token is not None:
-            handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+        if slack.slack_app_token is not None:
+            handler = AsyncSocketModeHandler(app, slack.slack_app_token.get_secret_value())
             # No HTTP server of Slack's in Socket Mode: one of our own for /healthz, /metrics
             # and the survey page.
             server = await serve_http(
@@ -52,7 +55,8 @@ async def serve(settings: Settings) -> None:
                 wake=survey_answered,
             )
             log.info("carebot on Slack, Socket Mode", extra={"platform": "slack"})
-            await handler.start_async()
+            # slack_bolt leaves this method unannotated.
+            await handler.start_async()  # type: ignore[no-untyped-call]
             return
         application = web_app(
             app, db, settings.port, settings=settings, clock=bot.clock, wake=survey_answered
@@ -74,5 +78,12 @@ async def serve(settings: Settings) -> None:
         await db.dispose()
 
 
-def run(settings: Settings) -> int:
-    return process.run(settings, serve)
+def _start(settings: Settings) -> int:
+    return process.run(settings, SlackSettings(), serve)
+
+
+def _configured() -> bool:
+    return SlackSettings().configured()
+
+
+run = Adapter(start=_start, configured=_configured)

@@ -18,6 +18,7 @@ from adapters.health import add_routes
 from adapters.slack.gate import gate
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.outbound import ChannelPacer, secret, web_client
+from adapters.slack.settings import SlackSettings
 from bot.app import CareBot
 from bot.clock import Clock
 from bot.logs import HTTP_SERVER, headlined, quiet_client_errors
@@ -42,12 +43,17 @@ class SlackApp(AsyncApp):
     """Bolt's app, with its signature check left to the gate (gate.py), which refuses a request
     before anything of it is parsed or logged: serve it with `web_app`. (Socket Mode has no
     signatures: Slack's own connection carries the events.) Bolt logs through `slack_bolt`,
-    cut to headlines: its messages can quote a payload."""
+    cut to headlines: its messages can quote a payload.
+
+    It processes before it responds: every listener's ack function is awaited inside the
+    request and its work runs in a lazy function after the answer (listeners.py), Bolt's way
+    of acking first without its runner polling for the ack."""
 
     def __init__(self, *, signing_secret: str | None, **kwargs: Any) -> None:
         super().__init__(
             signing_secret=signing_secret,
             request_verification_enabled=False,
+            process_before_response=True,
             logger=headlined(logging.getLogger("slack_bolt")),
             **kwargs,
         )
@@ -55,7 +61,7 @@ class SlackApp(AsyncApp):
 
 
 def build_app(
-    bot: CareBot, db: Database, settings: Settings, pacer: ChannelPacer | None = None
+    bot: CareBot, db: Database, settings: SlackSettings, pacer: ChannelPacer | None = None
 ) -> SlackApp:
     """`pacer` is shared with the scheduler's deliverer: one pace per channel per process."""
     client = web_client(settings.slack_api_url)

@@ -218,7 +218,9 @@ def metadata(view: Mapping[str, Any]) -> tuple[dict[str, str], str | None]:
         return {}, None
     if not isinstance(data, dict):
         return {}, None
-    state = data.get("state") if isinstance(data.get("state"), dict) else {}
+    state = data.get("state")
+    if not isinstance(state, dict):
+        state = {}
     channel = data.get("channel")
     channel = channel if isinstance(channel, str) and 0 < len(channel) <= CHANNEL_MAX else None
     return {str(k): v for k, v in state.items() if isinstance(v, str)}, channel

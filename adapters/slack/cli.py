@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.slack.manifest import check_url, render, scopes_of
+from adapters.slack.settings import SlackSettings
 from bot.routes import root
 from bot.settings import Settings
 
@@ -37,9 +38,10 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-def main(settings: Settings, argv: Sequence[str]) -> int:
+def main(_settings: Settings, argv: Sequence[str]) -> int:
     args = parser().parse_args(argv)
     # The scopes asked for when a workspace installs the app: the manifest asks for the same.
-    text = render(root().commands, http=args.http, scopes=scopes_of(settings.slack_scopes))
+    scopes = scopes_of(SlackSettings().slack_scopes)
+    text = render(root().commands, http=args.http, scopes=scopes)
     sys.stdout.write(text)
     return 0

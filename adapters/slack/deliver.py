@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.outbound import ChannelPacer, Sender, secret, web_client
+from adapters.slack.settings import SlackSettings
 from bot.app import CareBot
 from bot.scheduled import DeliveryDeferred, DeliveryRefused, Outgoing
 from bot.settings import Settings
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 class SlackDeliverer:
     def __init__(
-        self, bot: CareBot, settings: Settings, db: Database, pacer: ChannelPacer | None = None
+        self, bot: CareBot, settings: SlackSettings, db: Database, pacer: ChannelPacer | None = None
     ) -> None:
         self.listeners = SlackListeners(bot, pacer or ChannelPacer(settings.slack_channel_interval))
         self.api_url = settings.slack_api_url
@@ -81,11 +82,14 @@ def _retry_after(exc: SlackApiError) -> timedelta | None:
     headers = exc.response.headers or {}
     value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
     value = value[0] if isinstance(value, list) and value else value
-    return timedelta(seconds=int(value)) if str(value).isdecimal() else None
+    seconds = str(value)
+    return timedelta(seconds=int(seconds)) if seconds.isdecimal() else None
 
 
 def factory(settings: Settings, db: Database) -> SlackDeliverer | None:
-    """The scheduler's plug-in: None when this installation has no Slack credentials."""
-    if not (settings.slack_bot_token or settings.slack_client_id):
+    """The scheduler's plug-in: None when this installation has no Slack credentials (read
+    from the environment: SLACK_*)."""
+    slack = SlackSettings()
+    if not (slack.slack_bot_token or slack.slack_client_id):
         return None
-    return SlackDeliverer(CareBot(db, settings), settings, db)
+    return SlackDeliverer(CareBot(db, settings), slack, db)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from itertools import accumulate
 from urllib.parse import parse_qsl
 
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
@@ -33,9 +33,6 @@ SIGNATURE = re.compile(r"v0=[0-9a-f]{64}", re.ASCII)
 _STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 
 
 class Refused(Exception):

@@ -1,8 +1,15 @@
 """Bolt listeners: Slack payload -> core call -> Block Kit. No business rule lives here.
 
-Ack first: commands and buttons are acknowledged before any work; a form submission is
-validated by the core before its ack (Slack shows field errors from the ack), and its posts
-go out after it.
+Ack first, with Bolt's lazy listeners: the app processes before it responds
+(`process_before_response`, app.py), so a listener's ack function is awaited inside the
+request and its answer goes out as soon as it returns; the work, in its lazy function, starts
+only after. Commands, buttons, the shortcut and the Home tab ack and nothing else; a form
+submission is validated by the core in its ack function (Slack shows field errors from the
+ack), and its posts go out in the lazy function.
+
+One error boundary (`failed`): whatever a listener raises, in its ack function (Bolt's error
+handler) or its lazy function (`guarded`), is logged by type and error id and the person is
+told, in their language, with that id.
 """
 
 from __future__ import annotations
@@ -11,11 +18,13 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -28,6 +37,7 @@ from adapters.standing import Where, edit_else_post
 from adapters.text import fit
 from bot.app import CareBot
 from bot.context import Actor
+from bot.errors import unexpected
 from bot.i18n import Translator, resolve_locale
 from bot.routes import root
 from bot.tree import Command
@@ -51,15 +61,26 @@ def slash_commands(commands: Mapping[str, Command]) -> tuple[str, ...]:
 
 COMMANDS = slash_commands(root().commands)
 
+HANDED = "carebot_handed"  # the context key a submission's reply goes by to its lazy function
 
-# Bolt sends an ack once its runner, polling every 10 ms, sees it: work started at once after
-# ack() would hold the event loop through that poll, and under a burst every ack waits behind
-# the work of the others. A pause just past the poll lets the answer go out first.
-ACK_POLL = 0.011
+# The work after an ack: Bolt passes what a listener asks for by its parameters' names.
+Lazy = Callable[[dict[str, Any], AsyncWebClient, AsyncBoltContext, AsyncRespond], Awaitable[None]]
 
 
-async def _ack_sent() -> None:
-    await asyncio.sleep(ACK_POLL)
+async def _ack(ack: AsyncAck) -> None:
+    await ack()
+
+
+@dataclass(frozen=True)
+class Handed:
+    """A submission's reply, from its ack function to its lazy function. Bolt deep-copies the
+    context for a lazy function; this goes across as is."""
+
+    reply: Reply
+    actor: Actor
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Handed:
+        return self
 
 
 def _error_name(exc: Exception) -> str:
@@ -85,7 +106,8 @@ def actor_from(
     body: dict[str, Any], context: AsyncBoltContext, channel: str | None = None
 ) -> Actor:
     """Who acts and where, from any payload (command, interaction, event)."""
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    found = body.get("user")
+    user: dict[str, Any] = found if isinstance(found, dict) else {}
     user_id = str(context.user_id or user.get("id") or body.get("user_id") or "")
     name = str(user.get("username") or user.get("name") or body.get("user_name") or user_id)
     if channel is None:
@@ -136,27 +158,88 @@ class SlackListeners:
         self.profiles = SlackProfiles(bot.clock)  # locale and admin role, from users.info
         self.dms = DmChannels()
         self._posting: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+        self._telling: set[asyncio.Task[None]] = set()  # errors told after their ack
 
     def register(self, app: AsyncApp) -> None:
         for command in slash_commands(self.bot.routes.commands):
-            app.command(command)(self.on_command)
-        app.action(re.compile(r".+"))(self.on_action)
-        app.view_submission(re.compile(r".+"))(self.on_submission)
-        app.shortcut(SHORTCUT)(self.on_shortcut)
-        app.event(HOME_OPENED)(self.on_home)
+            app.command(command)(ack=_ack, lazy=[self.guarded(self.on_command)])
+        app.action(re.compile(r".+"))(ack=_ack, lazy=[self.guarded(self.on_action)])
+        app.view_submission(re.compile(r".+"))(
+            ack=self.on_submission, lazy=[self.guarded(self.after_submission)]
+        )
+        app.shortcut(SHORTCUT)(ack=_ack, lazy=[self.guarded(self.on_shortcut)])
+        app.event(HOME_OPENED)(ack=_ack, lazy=[self.guarded(self.on_home)])
+        app.error(self.on_error)
+
+    # --- the error boundary -------------------------------------------------------------------
+
+    def guarded(self, work: Lazy) -> Lazy:
+        """`work` with the boundary round it: Bolt only logs what a lazy function raises."""
+
+        async def lazy(
+            body: dict[str, Any],
+            client: AsyncWebClient,
+            context: AsyncBoltContext,
+            respond: AsyncRespond,
+        ) -> None:
+            try:
+                await work(body, client, context, respond)
+            except Exception as exc:
+                await self.failed(exc, body, client, context, respond)
+
+        lazy.__name__ = lazy.__qualname__ = work.__name__  # how Bolt names a lazy function
+        return lazy
+
+    async def on_error(
+        self,
+        error: Exception,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond | None,
+        response: BoltResponse | None,
+    ) -> BoltResponse | None:
+        """Bolt's error handler: an ack function raised. Slack hears an empty 200 (a modal
+        closes) rather than a 500 at once, and the person hears from us after it."""
+        telling = self.failed(error, body, client, context, respond)
+        if response is None:  # the request was answered already: nothing waits on this
+            await telling
+            return None
+        task = asyncio.get_running_loop().create_task(telling)
+        self._telling.add(task)  # kept until done: the loop holds tasks only weakly
+        task.add_done_callback(self._telling.discard)
+        return BoltResponse(status=200, body="")
+
+    async def failed(
+        self,
+        exc: Exception,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond | None,
+    ) -> None:
+        """Logs `exc` by type and error id (never its message: it can quote a customer) and
+        tells the person, in their language as known now, with the id. The telling may fail
+        too (Slack down): that is logged by type only."""
+        actor = self.profiles.cached(actor_from(body, context), client)
+        t = Translator(resolve_locale(None, actor.locale, None))
+        kind = str(body.get("type") or ("slash_command" if body.get("command") else "event"))
+        _, text = unexpected(exc, t, f"slack {kind}", logger=log, platform=PLATFORM, kind=kind)
+        answer = answer_to(body, respond) if respond is not None else None
+        try:
+            await self.to_actor(self.sender(client, actor), actor, Message(text=text), answer)
+        except Exception as again:
+            log.warning("slack.error_not_told error=%s", _error_name(again))
 
     # --- listeners --------------------------------------------------------------------------
 
     async def on_command(
         self,
-        ack: AsyncAck,
         body: dict[str, Any],
         client: AsyncWebClient,
         context: AsyncBoltContext,
         respond: AsyncRespond,
     ) -> None:
-        await ack()
-        await _ack_sent()
         actor = await self.profiles.fill(actor_from(body, context), client)
         name = str(body.get("command", "")).lstrip("/")
         reply = await self.bot.command(actor, name, str(body.get("text") or ""))
@@ -164,14 +247,11 @@ class SlackListeners:
 
     async def on_action(
         self,
-        ack: AsyncAck,
         body: dict[str, Any],
         client: AsyncWebClient,
         context: AsyncBoltContext,
         respond: AsyncRespond,
     ) -> None:
-        await ack()
-        await _ack_sent()
         action = (body.get("actions") or [{}])[0]
         actor = await self.profiles.fill(actor_from(body, context), client)
         name = blocks.action_name(str(action.get("action_id", "")))
@@ -182,10 +262,12 @@ class SlackListeners:
         await self.after_ack(reply, actor, client, body.get("trigger_id"), answer)
 
     async def on_shortcut(
-        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+        self,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
     ) -> None:
-        await ack()
-        await _ack_sent()
         actor = await self.profiles.fill(actor_from(body, context), client)
         text = str((body.get("message") or {}).get("text") or "")
         reply = await self.bot.action(actor, "complaint.from_message", text)
@@ -209,17 +291,29 @@ class SlackListeners:
         if reply.errors is not None:
             await ack(response_action="errors", errors=self.inline_errors(view, reply))
             return
+        context[HANDED] = Handed(reply, actor)
         await ack()
-        await _ack_sent()
-        await self.after_ack(reply, actor, client, None, None)
+
+    async def after_submission(
+        self,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+    ) -> None:
+        """A saved submission's posts (none when it was refused, or its ack function failed)."""
+        handed = context.get(HANDED)
+        if isinstance(handed, Handed):
+            await self.after_ack(handed.reply, handed.actor, client, None, None)
 
     async def on_home(
         self,
         body: dict[str, Any],
-        event: dict[str, Any],
         client: AsyncWebClient,
         context: AsyncBoltContext,
+        respond: AsyncRespond,
     ) -> None:
+        event = body.get("event") or {}
         if event.get("tab", "home") != "home":
             return
         actor = await self.profiles.fill(
@@ -254,13 +348,9 @@ class SlackListeners:
         trigger_id: str | None,
         respond: AsyncRespond | None,
     ) -> None:
-        """Renders a reply once the event is acknowledged. A post Slack failed (5xx, timeout)
-        is logged here, never raised: Bolt takes an ack back when the listener raises before
-        its 10 ms poll saw it, and Slack would hear 404 after 3 s for an event we handled."""
-        try:
-            await self.render(reply, actor, client, trigger_id, respond)
-        except Exception:
-            log.exception("slack.reply_failed platform=%s", PLATFORM)
+        """Renders a reply once the event is acknowledged; what it raises (a post Slack
+        failed after the retries, a timeout) reaches the boundary."""
+        await self.render(reply, actor, client, trigger_id, respond)
 
     def sender(self, client: AsyncWebClient, actor: Actor) -> Sender:
         async def failed(channel: str | None, error: str) -> None:

@@ -16,7 +16,7 @@ import yaml
 
 from adapters.slack.app import EVENTS_PATH
 from adapters.slack.listeners import HOME_OPENED, SHORTCUT, slash_commands
-from bot.settings import Settings
+from adapters.slack.settings import SlackSettings
 from bot.tree import ArgKind, Command
 
 # Slack's limits on a manifest (its published manifest schema).
@@ -55,7 +55,7 @@ HTTP_HEADER = """\
 
 
 def default_scopes() -> list[str]:
-    return scopes_of(str(Settings.model_fields["slack_scopes"].default))
+    return scopes_of(str(SlackSettings.model_fields["slack_scopes"].default))
 
 
 def scopes_of(text: str) -> list[str]:

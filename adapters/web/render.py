@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from importlib.resources import files
 
 from aiohttp import web
@@ -58,12 +59,15 @@ def html(page: SurveyPage, token: str | None = None) -> str:
 
 
 def response(
-    page: SurveyPage, token: str | None = None, status: int | None = None, **headers: str
+    page: SurveyPage,
+    token: str | None = None,
+    status: int | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> web.Response:
     return web.Response(
         text=html(page, token),
         status=status or status_of(page),
         content_type="text/html",
         charset="utf-8",
-        headers={**HEADERS, **headers},
+        headers={**HEADERS, **(headers or {})},
     )

@@ -122,7 +122,7 @@ class SurveyRoutes:
         headers = {"Allow": ALLOW} if kind is PageKind.NOT_ALLOWED else {}
         if kind is PageKind.UNAVAILABLE:
             headers["Retry-After"] = "60"
-        return response(self.desk.plain(kind, self._lang(request)), **headers)
+        return response(self.desk.plain(kind, self._lang(request)), headers=headers)
 
 
 def add_survey_routes(application: web.Application, desk: SurveyDesk) -> None:

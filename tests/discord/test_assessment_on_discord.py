@@ -8,6 +8,7 @@ import simcord
 from sqlalchemy import select
 
 from adapters.discord.client import DiscordBot
+from adapters.discord.settings import DiscordSettings
 from bot.app import CareBot
 from storage.db import Database
 from storage.models import AssessmentAnswer, DeliveryFailure
@@ -74,7 +75,11 @@ async def test_the_whole_assessment_in_the_dm_ends_with_a_chart(world: World, db
 
 
 async def test_back_pause_and_resume_after_a_restart(
-    simcord_env: simcord.Env, world: World, core: CareBot, db: Database
+    simcord_env: simcord.Env,
+    world: World,
+    core: CareBot,
+    db: Database,
+    discord_settings: DiscordSettings,
 ) -> None:
     _, message = await start(world)
     message = await press(world, message, "5 ·")
@@ -84,7 +89,9 @@ async def test_back_pause_and_resume_after_a_restart(
     paused = await press(world, again, "Pause")
     assert "Assessment paused at statement 2 of 25." in shown(paused) and labels(paused) == []
 
-    await simcord_env.restart_bot(DiscordBot(CareBot(db, core.settings, core.clock), core.settings))
+    await simcord_env.restart_bot(
+        DiscordBot(CareBot(db, core.settings, core.clock), discord_settings)
+    )
     _, resumed = await start(world)
     assert "2 of 25" in shown(resumed) and resumed.id != again.id  # a new message to answer
     await press(world, resumed, "3 ·")

@@ -8,6 +8,7 @@ import simcord
 from sqlalchemy import func, select
 
 from adapters.discord.client import DiscordBot
+from adapters.discord.settings import DiscordSettings
 from bot.app import CareBot
 from storage.db import Database
 from storage.models import Complaint, ComplaintStep
@@ -154,11 +155,17 @@ async def test_a_double_submission_saves_one_complaint(world: World, db: Databas
 
 
 async def test_card_buttons_work_after_a_restart_and_edit_the_card_in_place(
-    simcord_env: simcord.Env, world: World, core: CareBot, db: Database
+    simcord_env: simcord.Env,
+    world: World,
+    core: CareBot,
+    db: Database,
+    discord_settings: DiscordSettings,
 ) -> None:
     await log_complaint(world)
     the_card = card(world)
-    await simcord_env.restart_bot(DiscordBot(CareBot(db, core.settings, core.clock), core.settings))
+    await simcord_env.restart_bot(
+        DiscordBot(CareBot(db, core.settings, core.clock), discord_settings)
+    )
 
     step = await world.meera.click(the_card, label="Add step")  # a manager: any complaint
     assert step.modal is not None and step.modal["title"] == "Add a step"

@@ -11,6 +11,7 @@ import simcord
 from sqlalchemy import select
 
 from adapters.discord.client import build_bot
+from adapters.discord.settings import DiscordSettings
 from bot.app import CareBot
 from bot.clock import ManualClock
 from storage.db import Database
@@ -56,8 +57,8 @@ async def test_with_a_support_role_only_its_members_and_managers_use_carebot(
 
 
 async def test_commands_sync_at_once_to_the_guilds_configured(db: Database, core: CareBot) -> None:
-    config = core.settings.model_copy(update={"discord_guild_ids": [GUILD_ID]})
-    env = simcord.Env(build_bot(CareBot(db, config, core.clock), config))
+    own = DiscordSettings(_env_file=None, discord_guild_ids=[GUILD_ID])  # type: ignore[call-arg]
+    env = simcord.Env(build_bot(CareBot(db, core.settings, core.clock), own))
     guild = env.create_guild(id=GUILD_ID)  # the guild exists before the bot starts
     channel = guild.create_text_channel("support")
     await env.start()
@@ -96,10 +97,12 @@ async def test_a_form_left_half_filled_expires(world: World, clock: ManualClock)
     assert public(world.channel) == []
 
 
-async def test_the_scheduler_starts_once_the_bot_has_logged_in(core: CareBot) -> None:
+async def test_the_scheduler_starts_once_the_bot_has_logged_in(
+    core: CareBot, discord_settings: DiscordSettings
+) -> None:
     """`carebot run` starts the scheduler from this hook: its deliverer needs the REST session."""
     tokens: list[str | None] = []
-    bot = build_bot(core, core.settings, on_login=lambda: tokens.append(bot.http.token))
+    bot = build_bot(core, discord_settings, on_login=lambda: tokens.append(bot.http.token))
     env = simcord.Env(bot)
     await env.start()
     try:

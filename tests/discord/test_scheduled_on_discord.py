@@ -5,10 +5,10 @@ typed), a refusal for good kept as such, a server error tried again later."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import simcord
-from pydantic import SecretStr
 from sqlalchemy import select
 
 from adapters.discord.deliver import DiscordDeliverer, factory
@@ -143,10 +143,14 @@ async def test_a_rate_limit_discord_py_gave_up_on_is_deferred_not_refused(
     assert [m.content for m in world.asha.user.dm_channel.history()] == ["Hi again"]
 
 
-def test_the_deliverer_plug_in_needs_a_token(core: CareBot) -> None:
+def test_the_deliverer_plug_in_needs_a_token(
+    core: CareBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env: the token comes from the environment
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     assert factory(core.settings, core.db) is None
-    configured = core.settings.model_copy(update={"discord_token": SecretStr("a-token")})
-    assert isinstance(factory(configured, core.db), DiscordDeliverer)
+    monkeypatch.setenv("DISCORD_TOKEN", "a-token")
+    assert isinstance(factory(core.settings, core.db), DiscordDeliverer)
 
 
 async def test_a_customers_markup_in_the_digest_reaches_discord_as_typed(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.discord.conftest import core, simcord_bot, world
+from tests.discord.conftest import core, discord_settings, simcord_bot, world
 from tests.slack.conftest import slack, user_side
 
-__all__ = ["core", "simcord_bot", "slack", "user_side", "world"]
+__all__ = ["core", "discord_settings", "simcord_bot", "slack", "user_side", "world"]

@@ -12,6 +12,7 @@ from typing import cast
 
 import pytest
 
+import scheduler.engine
 from bot.cli import main
 from bot.clock import ManualClock
 from bot.settings import Settings
@@ -20,6 +21,7 @@ from scheduler.outcomes import TickReport
 from scheduler.runner import Runner
 from storage.db import Database
 from tests.scheduler.conftest import PLATFORM, EchoKind, Recorder, add_jobs, add_workspace, load
+from tests.unexpected import assert_logged, broken
 
 CAREBOT = str(Path(sys.executable).parent / "carebot")
 WAIT = 10  # seconds before a test that waits on the event loop is declared stuck
@@ -166,3 +168,21 @@ async def test_the_runner_drives_the_engine(
 
     assert recorder.per_job() == {job_id: 1}
     assert (await load(db, job_id)).state == "done"
+
+
+async def test_a_tick_that_fails_is_logged_by_type_and_error_id_only(
+    db: Database,
+    settings: Settings,
+    clock: ManualClock,
+    recorder: Recorder,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The runner's boundary: nobody to tell, so one ERROR line with the id and the type and a
+    stack of types; the exception's message (which can quote a customer) is nowhere."""
+    monkeypatch.setattr(scheduler.engine, "claim_due", broken)
+    runner = Runner(Engine(db, settings, clock, {PLATFORM: recorder}), every=3600)
+    runner.wake()
+    await asyncio.wait_for(runner.drained(), WAIT)
+    (line,) = [r for r in caplog.records if getattr(r, "event", None) == "scheduler.outbox_failed"]
+    assert_logged(caplog, str(getattr(line, "error_id", "")))

@@ -6,6 +6,7 @@ and signed with slack_sdk's SignatureVerifier; the app talks to a local fake Web
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -21,6 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 from adapters.slack.app import build_app, web_app
 from adapters.slack.deliver import SlackDeliverer
 from adapters.slack.outbound import ChannelPacer
+from adapters.slack.settings import SlackSettings
 from adapters.web import DUE_AT_ONCE
 from bot.app import CareBot
 from bot.clock import Clock
@@ -31,9 +33,20 @@ from scheduler.runner import Runner
 from storage.db import Database
 from tests.slack_fake import FakeSlack
 
+# Bolt's tasks round a listener: its ack function (apps that respond first) and a lazy function.
+LISTENERS = ("run_ack_function_asynchronously", "to_runnable_function")
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-test"
 _ids = itertools.count(1)
+
+
+def listener_tasks() -> list[asyncio.Task[object]]:
+    """The listeners' work Bolt is running in this event loop (after the acks)."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if any(name in repr(task.get_coro()) for name in LISTENERS)
+    ]
 
 
 class SlackClientSide:
@@ -211,6 +224,28 @@ class SlackClientSide:
         return await self.interaction(payload, **kwargs)
 
 
+def slack_settings(slack: FakeSlack, **fields: Any) -> SlackSettings:
+    """The Slack adapter's settings for the fake Web API: a bot token unless OAuth's client."""
+    mine: dict[str, Any] = {
+        "slack_signing_secret": SECRET,
+        "slack_api_url": slack.base_url,
+        "slack_channel_interval": 0.0,
+    }
+    if "slack_client_id" not in fields:
+        mine["slack_bot_token"] = TOKEN
+    return SlackSettings(_env_file=None, **(mine | fields))  # type: ignore[call-arg]
+
+
+def split_settings(
+    settings: Settings, slack: FakeSlack, overrides: dict[str, Any]
+) -> tuple[Settings, SlackSettings]:
+    """The core's settings (the test's, with its overrides) and the Slack adapter's."""
+    own = {k: v for k, v in overrides.items() if k in SlackSettings.model_fields}
+    core = {k: v for k, v in overrides.items() if k not in own}
+    config = Settings(_env_file=None, **(settings.model_dump() | core))  # type: ignore[call-arg]
+    return config, slack_settings(slack, **own)
+
+
 @asynccontextmanager
 async def slack_app(
     db: Database,
@@ -221,24 +256,16 @@ async def slack_app(
     routes: Router | None = None,
     **overrides: Any,
 ) -> AsyncIterator[SlackClientSide]:
-    """The real app, served on a loopback port, talking to the fake Web API; `routes`: a
-    command tree other than carebot's own."""
-    fields: dict[str, Any] = {
-        "database_url": settings.database_url,
-        "default_phone_region": settings.default_phone_region,
-        "slack_signing_secret": SECRET,
-        "slack_api_url": slack.base_url,
-        "slack_channel_interval": 0.0,
-    }
-    if "slack_client_id" not in overrides:
-        fields["slack_bot_token"] = TOKEN
-    config = Settings(_env_file=None, **(fields | overrides))  # type: ignore[call-arg]
+    """The real app, served on a loopback port, talking to the fake Web API. `overrides` are
+    settings of the core's or of the Slack adapter's (slack_*); `routes`: a command tree other
+    than carebot's own."""
+    config, own = split_settings(settings, slack, overrides)
     bot = CareBot(db, config, clock, routes=routes)
-    pacer = pacer or ChannelPacer(config.slack_channel_interval)
-    app = build_app(bot, db, config, pacer)
+    pacer = pacer or ChannelPacer(own.slack_channel_interval)
+    app = build_app(bot, db, own, pacer)
     # As `carebot run` does: the outbox (cards) is delivered by the scheduler, woken after
     # each event; its periodic ticks are the tests' to run (`slack_scheduler`).
-    outbox = Runner(Engine(db, config, clock, {"slack": SlackDeliverer(bot, config, db, pacer)}))
+    outbox = Runner(Engine(db, config, clock, {"slack": SlackDeliverer(bot, own, db, pacer)}))
     bot.wake = outbox.wake
     application = web_app(
         app, db, 0, settings=config, clock=clock, wake=lambda: outbox.wake(DUE_AT_ONCE)
@@ -259,13 +286,6 @@ def slack_scheduler(
     db: Database, settings: Settings, clock: Clock, slack: FakeSlack, **overrides: Any
 ) -> Engine:
     """The scheduler with the Slack deliverer, against the fake Web API."""
-    fields: dict[str, Any] = {
-        "database_url": settings.database_url,
-        "slack_bot_token": TOKEN,
-        "slack_signing_secret": SECRET,
-        "slack_api_url": slack.base_url,
-        "slack_channel_interval": 0.0,
-    }
-    config = Settings(_env_file=None, **(fields | overrides))  # type: ignore[call-arg]
-    deliverer = SlackDeliverer(CareBot(db, config, clock), config, db)
+    config, own = split_settings(settings, slack, overrides)
+    deliverer = SlackDeliverer(CareBot(db, config, clock), own, db)
     return Engine(db, config, clock, {"slack": deliverer})

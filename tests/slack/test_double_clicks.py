@@ -18,16 +18,14 @@ from storage.db import Database
 from storage.models import AuditEvent, Complaint, FollowUp
 from tests.factories import log_complaint as log_in_core
 from tests.slack.flows import buttons, log_complaint, shown
-from tests.slack.harness import SlackClientSide, slack_scheduler
+from tests.slack.harness import SlackClientSide, listener_tasks, slack_scheduler
 from tests.slack_fake import FakeSlack
-
-LISTENER = "run_ack_function_asynchronously"  # Bolt's task around a listener
 
 
 async def drained(limit: float = 10.0) -> None:
     """Until the app's work after its acks has ended (Bolt runs each listener as a task)."""
     start = time.perf_counter()
-    while any(LISTENER in repr(task.get_coro()) for task in asyncio.all_tasks()):
+    while listener_tasks():
         assert time.perf_counter() - start < limit, "the app's work did not end"
         await asyncio.sleep(0.01)
 

@@ -12,6 +12,7 @@ import yaml
 
 from adapters.slack.listeners import COMMANDS, HOME_OPENED, SHORTCUT, slash_commands
 from adapters.slack.manifest import MAX_DESCRIPTION, MAX_USAGE_HINT, manifest, render
+from adapters.slack.settings import SlackSettings
 from bot.cli import main
 from bot.clock import ManualClock
 from bot.context import Context
@@ -55,6 +56,12 @@ def test_checked_in_manifests_are_what_the_tree_generates(name: str) -> None:
     )
 
 
+def settings_scopes() -> list[str]:
+    """The scopes asked for at install: the manifests ask for the same ones."""
+    default = SlackSettings.model_fields["slack_scopes"].default
+    return str(default).split(",")
+
+
 def test_both_modes_are_offered() -> None:
     assert sorted(p.name for p in SLACK.glob("manifest*.yml")) == sorted(CHECKED_IN)
 
@@ -72,7 +79,7 @@ def test_the_manifest_declares_what_the_adapter_listens_to(http: str | None) -> 
     assert data["features"]["app_home"]["home_tab_enabled"] is True
     assert data["settings"]["interactivity"]["is_enabled"] is True
     # The scopes asked for at install (OAuth): the manifest asks for the same ones.
-    default = str(Settings.model_fields["slack_scopes"].default).split(",")
+    default = settings_scopes()
     assert data["oauth_config"]["scopes"]["bot"] == default
     events = f"{EXAMPLE}/slack/events"
     urls = {c.get("url") for c in commands}

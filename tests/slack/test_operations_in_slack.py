@@ -8,6 +8,7 @@ import pytest
 from pydantic import SecretStr
 
 import adapters.slack as slack_adapter
+from adapters.slack.settings import SlackSettings
 from bot.settings import Settings
 from storage.db import Database
 from tests.slack.flows import ANSWERS, buttons, log_complaint, open_form
@@ -80,16 +81,14 @@ async def test_socket_mode_serves_both_pages_on_a_server_of_its_own(
             seen.append(await pages(port))
 
     monkeypatch.setattr(slack_adapter, "AsyncSocketModeHandler", SocketMode)
-    config = settings.model_copy(
-        update={
-            "slack_bot_token": SecretStr(TOKEN),
-            "slack_app_token": SecretStr("xapp-1-A1-1-abc"),
-            "slack_api_url": slack.base_url,
-            "host": "127.0.0.1",
-            "port": port,
-        }
+    config = settings.model_copy(update={"host": "127.0.0.1", "port": port})
+    own = SlackSettings(  # type: ignore[call-arg]
+        _env_file=None,
+        slack_bot_token=SecretStr(TOKEN),
+        slack_app_token=SecretStr("xapp-1-A1-1-abc"),
+        slack_api_url=slack.base_url,
     )
-    await slack_adapter.serve(config)
+    await slack_adapter.serve(config, own)
 
     ((status, text),) = seen
     assert status == 200 and "carebot_jobs_due" in text

@@ -20,10 +20,9 @@ from storage.db import Database
 from storage.models import RetentionCheck
 from tests import permission_cases as table
 from tests.factories import log_complaint, texts
-from tests.slack.harness import SlackClientSide
+from tests.slack.harness import SlackClientSide, listener_tasks
 from tests.slack_fake import FakeSlack
 
-LISTENER = "run_ack_function_asynchronously"  # Bolt's task around a listener
 USERS = {"admin": ("U1", "asha"), "holder": ("U2", "bob"), "manager": ("U3", "meera")}
 USERS["agent"] = ("U4", "dev")
 
@@ -57,10 +56,7 @@ async def roles_world(core: CareBot, db: Database, slack: FakeSlack) -> dict[str
 
 async def handled() -> None:
     """Waits for the listeners Bolt started (the event and what is posted after the ack)."""
-    await asyncio.gather(
-        *(t for t in asyncio.all_tasks() if LISTENER in repr(t.get_coro())),
-        return_exceptions=True,
-    )
+    await asyncio.gather(*listener_tasks(), return_exceptions=True)
 
 
 def modal(form_id: str, values: dict[str, str | None], state: dict[str, str]) -> dict[str, Any]:

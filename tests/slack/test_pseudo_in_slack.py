@@ -44,6 +44,7 @@ async def test_slack_shows_only_pseudo_text(
         # Each person chooses it: their Slack's language (en-US) comes before the workspace's.
         await side.command(pseudo_locale, command="/language")
         await side.command(pseudo_locale, command="/language", user="U2", name="bob")
+        await slack.wait_for("response", 2)  # both chose it before they act (work follows acks)
         card = await log_complaint(side)
         view = await open_form(side)
         refused = await side.submit(view, {**ANSWERS, "customer_phone": "12ab"})

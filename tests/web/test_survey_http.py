@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.health import health_app, serve_http
 from adapters.slack.app import build_app, web_app
+from adapters.slack.settings import SlackSettings
 from bot.app import CareBot
 from bot.clock import ManualClock
 from bot.context import Actor
@@ -190,13 +191,11 @@ async def test_slack_http_mode_serves_the_page_unsigned_and_still_gates_its_even
     asha: Actor,
 ) -> None:
     link = path_of(await survey_link(carebot, db, settings, clock, asha))
-    config = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=settings.database_url,
-        slack_bot_token="xoxb-test",
-        slack_signing_secret="s3cret",
+    config = Settings(_env_file=None, database_url=settings.database_url)  # type: ignore[call-arg]
+    own = SlackSettings(  # type: ignore[call-arg]
+        _env_file=None, slack_bot_token="xoxb-test", slack_signing_secret="s3cret"
     )
-    app = build_app(CareBot(db, config, clock), db, config)
+    app = build_app(CareBot(db, config, clock), db, own)
     application = web_app(app, db, 0, settings=config, clock=clock)
     async with TestClient(TestServer(application, host="127.0.0.1")) as client:
         assert (await client.get(link)).status == 200
