@@ -87,13 +87,19 @@ async def test_each_modal_is_a_step_the_form_declares_titled_by_it(world: World)
 
 
 async def test_a_half_filled_form_survives_a_restart_and_is_saved_once(
-    simcord_env: simcord.Env, world: World, core: CareBot, db: Database
+    simcord_env: simcord.Env,
+    world: World,
+    core: CareBot,
+    db: Database,
+    discord_settings: DiscordSettings,
 ) -> None:
     opened = await world.asha.slash(world.channel, "complaint new")
     first = await fill(world.asha, opened, STEP_1)
     assert first.response is not None
     # A new process on the same database: nothing of the form is left in memory.
-    await simcord_env.restart_bot(DiscordBot(CareBot(db, core.settings, core.clock), core.settings))
+    await simcord_env.restart_bot(
+        DiscordBot(CareBot(db, core.settings, core.clock), discord_settings)
+    )
 
     second = await next_step(world.asha, first, "Continue (2/4)")
     assert second.modal is not None and second.modal["title"] == "The complaint (2/4)"

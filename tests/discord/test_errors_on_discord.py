@@ -32,7 +32,7 @@ async def test_a_slash_command_that_fails_tells_the_person_in_their_language(
 ) -> None:
     client_language(simcord_env, monkeypatch, "hi")
     monkeypatch.setattr(Answer, "render", broken)  # the core answered; drawing it fails
-    result = await world.bob.slash(world.channel, "complaint", text="list open")
+    result = await world.bob.slash(world.channel, "complaint list", status="open")
     (told,) = ephemeral(result)
     assert_logged(caplog, error_id_in(shown(told), "hi"))
     # simcord notes every error the command tree saw, handled or not: this one was expected.
@@ -58,7 +58,7 @@ async def test_a_modal_step_that_fails_tells_the_person(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client_language(simcord_env, monkeypatch, "bn")
-    opened = await world.asha.slash(world.channel, "complaint")
+    opened = await world.asha.slash(world.channel, "complaint new")
     monkeypatch.setattr(client, "continue_message", broken)  # after step 1 is kept
     result = await fill(world.asha, opened, STEP_1)
     (told,) = ephemeral(result)

@@ -16,6 +16,7 @@ import simcord
 from sqlalchemy import select
 
 from adapters.discord.client import build_bot, valid_name
+from adapters.discord.settings import DiscordSettings
 from bot.app import CareBot
 from bot.clock import ManualClock
 from bot.context import Actor, Context
@@ -220,7 +221,7 @@ async def test_a_subcommand_declared_once_appears_on_discord_with_its_options(
         whole.jobs,
     )
     core = CareBot(db, settings, clock, routes=tree)
-    env = simcord.Env(build_bot(core, settings))
+    env = simcord.Env(build_bot(core, DiscordSettings(_env_file=None)))  # type: ignore[call-arg]
     await env.start()
     try:
         world = world_in(env)

@@ -144,10 +144,11 @@ async def test_history_and_team_go_to_the_dm(
     assert "Your assessments" in shown(history) and "28 of 35 · Asset" in shown(history)
     team = await start_command(user_side, "team")  # U1 is the workspace's admin
     assert "*Respondents*\n1" in shown(team) and "asha: 28 · Asset" in shown(team)
-    await slack.wait_for("files.completeUploadExternal", 3)
+    await slack.wait_for("files.completeUploadExternal", 4)
     assert [f.filename for f in slack.files] == [
         "assessment-2026-11-02.png",
         "assessment-history.png",
+        "assessment-team-bands.png",  # the team's bands, then its months
         "assessment-team.png",
     ]
     async with db.session() as session:

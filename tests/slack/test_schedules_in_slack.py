@@ -123,5 +123,6 @@ async def test_reminder_retention_check_and_digest_arrive_once_on_time(
         assert "100%" in text and "met" in text.lower()
         for secret in ("Ravi", "98765", "43210", "MG Road"):
             assert secret not in text
-        charts = [f for f in slack.files if f.channel == "C1"]
-        assert len(charts) == 1 and charts[0].content.startswith(b"\x89PNG")
+        charts = [f for f in slack.files if f.channel == "C1"]  # goals, and the top issues
+        assert [f.filename.split("-")[0] for f in charts] == ["goals", "top", "top"]
+        assert all(f.content.startswith(b"\x89PNG") for f in charts)
