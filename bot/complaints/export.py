@@ -88,30 +88,30 @@ async def _csv(ctx: Context, scope: Scope, columns: tuple[str, ...]) -> tuple[by
     return out.getvalue().encode(), count
 
 
-def _cell(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 async def _xlsx(ctx: Context, scope: Scope, columns: tuple[str, ...]) -> tuple[bytes, int]:
     # Imported here: only a process that makes a spreadsheet pays for openpyxl.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("complaints")
     sheet.append(list(columns))
+
+    def cell(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
+        if not value.startswith("="):
+            return value
+        text = WriteOnlyCell(sheet, value=value)
+        text.data_type = "s"  # what a person typed is text, never a formula
+        return text
+
     count = 0
     async for row in rows_in(ctx.session, scope):
         values = flat(row)
-        cells = []
-        for name in columns:
-            cell = WriteOnlyCell(sheet, value=_cell(values[name]))
-            if cell.data_type == "f":  # what a person typed is text, never a formula
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([cell(values[name]) for name in columns])
         count += 1
     out = io.BytesIO()
     book.save(out)
