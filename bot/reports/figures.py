@@ -88,11 +88,10 @@ async def per_agent(session: AsyncSession, workspace_id: int, window: Window) ->
     ids = set(taken) | set(hours) | set(follow_ups) | set(checks) | set(scores)
     if not ids:
         return []
-    names = dict(
-        (await session.execute(select(Member.id, Member.display_name).where(Member.id.in_(ids))))
-        .tuples()
-        .all()
+    members = await session.execute(
+        select(Member.id, Member.display_name).where(Member.id.in_(ids))
     )
+    names = {member: name for member, name in members}
     found = [
         AgentFigures(
             member_id=member,

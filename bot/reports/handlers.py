@@ -9,7 +9,7 @@ from bot.digest.content import category_figures
 from bot.errors import UserError
 from bot.goals.periods import PERIODS, WEEK, Window, local_day
 from bot.i18n import N_
-from bot.permissions import MANAGERS
+from bot.permissions import MANAGERS, Rule
 from bot.reports import views
 from bot.reports.figures import per_agent, window_to_date
 from bot.tree import Arg, ArgKind, Command, Router
@@ -39,6 +39,7 @@ async def categories_command(ctx: Context, rest: str) -> Reply:
     return Reply.say(views.categories_message(frequency, by_cost, window, ctx.t))
 
 
+MANAGERS_REPORTS = Rule(MANAGERS.roles, refusal=N_("Only managers and admins can see reports."))
 PERIOD = Arg("period", ArgKind.CHOICE, N_("This week or this month, to date"), choices=PERIODS)
 
 REPORT = router.add(
@@ -46,7 +47,7 @@ REPORT = router.add(
         "report",
         N_("The team's figures, for managers"),
         title=N_("Reports"),
-        rule=MANAGERS,
+        rule=MANAGERS_REPORTS,
         subcommands=(
             Command(
                 "agents",
