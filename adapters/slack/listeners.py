@@ -47,6 +47,7 @@ COMMANDS = (
     "/language",
     "/carebot",
     "/policy",
+    "/report",
 )
 
 
