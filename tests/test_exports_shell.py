@@ -3,7 +3,9 @@ report's table is printed (its chart, once drawn, is saved the same way)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -25,7 +27,8 @@ async def test_an_export_is_saved_and_a_report_printed(
     (saved,) = re.findall(r"Saved to (\S+\.csv)", out)
     path = Path(saved)
     assert path.parent == tmp_path
-    with path.open(encoding="utf-8") as file:
-        (row,) = list(csv.DictReader(file))
+    (row,) = list(
+        csv.DictReader(io.StringIO(await asyncio.to_thread(path.read_text, encoding="utf-8")))
+    )
     assert row["customer_name"] == "Ravi Kumar" and row["number"] == "1"
     assert "Agents, " in out and "Taken: 1" in out
