@@ -24,6 +24,7 @@ EVENT_LABELS: dict[str, str] = {
     "personal_data_shown": N_("saw the customer's contact details for the retention check"),
     "retention_check": N_("recorded the retention check"),
     "searched": N_("searched the complaints"),
+    "complaints_exported": N_("exported the complaint log"),
     # surveys: carebot sends, the customer answers
     "survey_sent": N_("sent the customer a survey"),
     "survey_emailed": N_("emailed the customer a survey"),

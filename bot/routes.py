@@ -20,6 +20,7 @@ from bot.policy import handlers as policy
 from bot.policy import training
 from bot.privacy import handlers as privacy
 from bot.privacy import retention as privacy_retention
+from bot.reports import handlers as reports
 from bot.retention import checks as retention
 from bot.surveys import jobs as survey_jobs
 from bot.tree import Command, Router
@@ -41,6 +42,7 @@ def tree(*more: Router) -> Router:
         goals.router,
         digest.router,
         digest_job.router,
+        reports.router,
         policy.router,
         training.router,
         admin.router,

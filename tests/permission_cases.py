@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "complaint list": ("complaint", "list all"),
     "complaint show": ("complaint", "show 1"),
     "complaint search": ("complaint", "search parcel"),
+    "complaint export": ("complaint", "export"),
     "complaint categories": ("complaint", "categories help"),
     "complaint categories list": ("complaint", "categories"),
     "complaint categories add": ("complaint", "categories add Billing"),
@@ -71,6 +72,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "language": ("language", "help"),
     "language me": ("language", "auto"),
     "language workspace": ("language", "workspace en"),
+    "report": ("report", "help"),
+    "report agents": ("report", "agents"),
+    "report categories": ("report", "categories month"),
     "home": ("home", ""),
     "help": ("help", ""),
 }

@@ -33,6 +33,7 @@ COMMAND_NAMES = (
     N_("language"),
     N_("carebot"),
     N_("policy"),
+    N_("report"),
 )
 # The message context menu (Apps → Log as complaint), as Slack's message shortcut.
 FROM_MESSAGE = N_("Log as complaint")

@@ -3,7 +3,7 @@ router that brings the log's buttons, forms and due work with it."""
 
 from __future__ import annotations
 
-from bot.complaints import escalation, handlers, reminders
+from bot.complaints import escalation, export, handlers, reminders
 from bot.i18n import N_
 from bot.permissions import MANAGERS
 from bot.surveys import handlers as surveys
@@ -58,6 +58,28 @@ COMPLAINT = Command(
                     placeholder="WORDS|#N|PHONE",
                 ),
                 PAGE,
+            ),
+        ),
+        Command(
+            "export",
+            N_("the log as a file, only for you"),
+            export.export_command,
+            (
+                Arg(
+                    "since",
+                    ArgKind.TEXT,
+                    N_("From this day"),
+                    keyword=True,
+                    placeholder="YYYY-MM-DD",
+                ),
+                Arg(
+                    "until",
+                    ArgKind.TEXT,
+                    N_("To this day"),
+                    keyword=True,
+                    placeholder="YYYY-MM-DD",
+                ),
+                Arg("format", ArgKind.CHOICE, N_("csv or xlsx"), choices=export.FORMATS),
             ),
         ),
         Command(

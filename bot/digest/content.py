@@ -142,12 +142,12 @@ async def retention_counts(
     return int(done), int(missed)
 
 
-async def top_issues(
+async def category_figures(
     session: AsyncSession, workspace_id: int, window: Window
 ) -> tuple[list[Issue], dict[str, list[Cost]]]:
-    """Categories by how often they came up and by compensation paid, per currency (amounts
-    in different currencies are never added). Ties go to the category code, for a stable
-    order."""
+    """Every category of the complaints received in the window, by how often it came up and
+    by compensation paid, per currency (amounts in different currencies are never added).
+    Ties go to the category code, for a stable order."""
     rows = await session.execute(
         select(
             Complaint.category,
@@ -172,10 +172,18 @@ async def top_issues(
         (Issue(c, n) for c, n in counts.items()), key=lambda i: (-i.count, i.category)
     )
     by_cost = {
-        currency: sorted(found, key=lambda c: (-c.minor, c.category))[:TOP]
+        currency: sorted(found, key=lambda c: (-c.minor, c.category))
         for currency, found in sorted(costs.items())
     }
-    return frequency[:TOP], by_cost
+    return frequency, by_cost
+
+
+async def top_issues(
+    session: AsyncSession, workspace_id: int, window: Window
+) -> tuple[list[Issue], dict[str, list[Cost]]]:
+    """The TOP categories by how often they came up, and by cost in each currency."""
+    frequency, by_cost = await category_figures(session, workspace_id, window)
+    return frequency[:TOP], {currency: found[:TOP] for currency, found in by_cost.items()}
 
 
 async def team(session: AsyncSession, workspace_id: int) -> Team | None:

@@ -10,12 +10,16 @@ never 0.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import case, exists, func, select, union_all
+from sqlalchemy import ColumnElement, case, exists, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.goals.periods import Window
 from bot.i18n import N_
@@ -25,6 +29,10 @@ HUNDRED = Decimal(100)
 SECONDS_PER_HOUR = Decimal(3600)
 MANUAL = "manual"
 CSAT = "csat_pct"
+# What figures are grouped by: a column of the complaint.
+Key = ColumnElement[Any] | InstrumentedAttribute[Any]
+# The agent who holds a complaint now: the one it is assigned to, else the one who logged it.
+HOLDER = func.coalesce(Complaint.assigned_to_id, Complaint.received_by_id)
 SATISFIED_SCORE = 4  # CSAT counts scores 4 and 5 of 5
 # An answer that says "no" for a goal: the survey's "not yet" has not bought again either.
 NOT_YES = ("no", "not_yet")
@@ -73,7 +81,7 @@ METRICS: dict[str, Metric] = {
 }
 
 
-def _pct(part: int, whole: int) -> Decimal | None:
+def pct(part: int, whole: int) -> Decimal | None:
     return Decimal(part) * HUNDRED / whole if whole else None
 
 
@@ -89,24 +97,37 @@ def percentile(values: list[Decimal], q: Decimal) -> Decimal | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-async def resolution_hours(
-    session: AsyncSession, workspace_id: int, window: Window
-) -> list[Decimal]:
-    """Hours from received to resolved, for complaints resolved in the window."""
+def hours_between(received: datetime, resolved: datetime) -> Decimal:
+    delta = resolved - received
+    seconds = Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 10**6
+    return max(seconds, Decimal(0)) / SECONDS_PER_HOUR
+
+
+async def resolution_hours_by(
+    session: AsyncSession, workspace_id: int, window: Window, by: Key
+) -> dict[Any, list[Decimal]]:
+    """Hours from received to resolved, for complaints resolved in the window, by `by` (the
+    agent who holds each, say)."""
     rows = await session.execute(
-        select(Complaint.received_at, Complaint.resolved_at).where(
+        select(by, Complaint.received_at, Complaint.resolved_at).where(
             Complaint.workspace_id == workspace_id,
             Complaint.resolved_at >= window.start,
             Complaint.resolved_at < window.end,
         )
     )
-    hours = []
-    for received, resolved in rows:
+    hours: dict[Any, list[Decimal]] = defaultdict(list)
+    for key, received, resolved in rows:
         assert resolved is not None  # the range above excludes unresolved complaints
-        delta = resolved - received
-        seconds = Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 10**6
-        hours.append(max(seconds, Decimal(0)) / SECONDS_PER_HOUR)
+        hours[key].append(hours_between(received, resolved))
     return hours
+
+
+async def resolution_hours(
+    session: AsyncSession, workspace_id: int, window: Window
+) -> list[Decimal]:
+    """Hours from received to resolved, for complaints resolved in the window."""
+    by = await resolution_hours_by(session, workspace_id, window, Complaint.workspace_id)
+    return by.get(workspace_id, [])
 
 
 async def _retention(
@@ -141,7 +162,7 @@ async def _retention(
             ).select_from(answers)
         )
     ).one()
-    return _pct(yes, counted)
+    return pct(yes, counted)
 
 
 @dataclass(frozen=True)
@@ -154,31 +175,42 @@ class Scores:
 
     @property
     def csat(self) -> Decimal | None:
-        return _pct(self.satisfied, self.rated)
+        return pct(self.satisfied, self.rated)
 
     @property
     def mean(self) -> Decimal | None:
         return Decimal(self.total) / self.rated if self.rated else None
 
 
+async def scores_by(
+    session: AsyncSession, workspace_id: int, window: Window, by: Key | None
+) -> dict[Any, Scores]:
+    """Resolution scores answered in the window, by `by` (a column of the survey's
+    complaint), or all together under None; the mean from the sum, so both backends agree."""
+    query = select(
+        by if by is not None else literal(None),
+        func.count(Survey.score),
+        func.count(case((Survey.score >= SATISFIED_SCORE, 1))),
+        func.coalesce(func.sum(Survey.score), 0),
+    ).where(
+        Survey.workspace_id == workspace_id,
+        Survey.kind == "resolution",
+        Survey.state == "answered",
+        Survey.answered_at >= window.start,
+        Survey.answered_at < window.end,
+    )
+    if by is not None:
+        query = query.join(Complaint, Complaint.id == Survey.complaint_id).group_by(by)
+    rows = await session.execute(query)
+    return {
+        key: Scores(int(rated), int(satisfied), int(total or 0))
+        for key, rated, satisfied, total in rows
+    }
+
+
 async def scores(session: AsyncSession, workspace_id: int, window: Window) -> Scores:
-    """Scores answered in the window; the mean from the sum, so both backends agree."""
-    rated, satisfied, total = (
-        await session.execute(
-            select(
-                func.count(Survey.score),
-                func.count(case((Survey.score >= SATISFIED_SCORE, 1))),
-                func.coalesce(func.sum(Survey.score), 0),
-            ).where(
-                Survey.workspace_id == workspace_id,
-                Survey.kind == "resolution",
-                Survey.state == "answered",
-                Survey.answered_at >= window.start,
-                Survey.answered_at < window.end,
-            )
-        )
-    ).one()
-    return Scores(int(rated), int(satisfied), int(total or 0))
+    """Scores answered in the window, for the whole workspace."""
+    return (await scores_by(session, workspace_id, window, None)).get(None, Scores(0, 0, 0))
 
 
 async def responses(session: AsyncSession, workspace_id: int, window: Window) -> tuple[int, int]:
@@ -195,29 +227,38 @@ async def responses(session: AsyncSession, workspace_id: int, window: Window) ->
     return int(answered), int(sent)
 
 
+async def follow_ups_on_time_by(
+    session: AsyncSession, workspace_id: int, window: Window, by: Key
+) -> dict[Any, tuple[int, int]]:
+    """Follow-ups due in the window (replaced ones left out), by `by` (a column of their
+    complaint): how many were done by their due time, and how many were due."""
+    rows = await session.execute(
+        select(
+            by,
+            func.count(
+                case(((FollowUp.state == "done") & (FollowUp.done_at <= FollowUp.due_at), 1))
+            ),
+            func.count(),
+        )
+        .select_from(FollowUp)
+        .join(Complaint, Complaint.id == FollowUp.complaint_id)
+        .where(
+            Complaint.workspace_id == workspace_id,
+            FollowUp.due_at >= window.start,
+            FollowUp.due_at < window.end,
+            FollowUp.state != "cancelled",
+        )
+        .group_by(by)
+    )
+    return {key: (int(on_time), int(due)) for key, on_time, due in rows}
+
+
 async def _follow_ups_on_time(
     session: AsyncSession, workspace_id: int, window: Window
 ) -> Decimal | None:
-    """Follow-ups due in the window (replaced ones left out): % done by their due time."""
-    on_time, due = (
-        await session.execute(
-            select(
-                func.count(
-                    case(((FollowUp.state == "done") & (FollowUp.done_at <= FollowUp.due_at), 1))
-                ),
-                func.count(),
-            )
-            .select_from(FollowUp)
-            .join(Complaint, Complaint.id == FollowUp.complaint_id)
-            .where(
-                Complaint.workspace_id == workspace_id,
-                FollowUp.due_at >= window.start,
-                FollowUp.due_at < window.end,
-                FollowUp.state != "cancelled",
-            )
-        )
-    ).one()
-    return _pct(on_time, due)
+    """% of the follow-ups due in the window that were done by their due time."""
+    by = await follow_ups_on_time_by(session, workspace_id, window, Complaint.workspace_id)
+    return pct(*by.get(workspace_id, (0, 0)))
 
 
 async def _complaints_count(
@@ -268,7 +309,7 @@ async def measure(
         return (await scores(session, workspace_id, window)).csat
     if metric == "survey_response_pct":
         answered, sent = await responses(session, workspace_id, window)
-        return _pct(answered, sent)
+        return pct(answered, sent)
     if metric == "complaints_count":
         return await _complaints_count(session, workspace_id, window, param)
     if metric == MANUAL:
@@ -280,5 +321,5 @@ async def measure(
         return percentile(hours, Decimal("0.9"))
     if metric == "resolved_within_pct":
         limit = Decimal(param or "0")
-        return _pct(sum(1 for h in hours if h <= limit), len(hours))
+        return pct(sum(1 for h in hours if h <= limit), len(hours))
     raise ValueError(f"unknown metric {metric!r}")

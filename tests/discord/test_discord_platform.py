@@ -119,6 +119,7 @@ async def test_the_scheduler_starts_once_the_bot_has_logged_in(
             "language",
             "metric",
             "policy",
+            "report",
         ]
     finally:
         await env.shutdown()

@@ -1,0 +1,1 @@
+"""`/report`: managers' figures over this week or month, per agent and per category."""
