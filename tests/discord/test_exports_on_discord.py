@@ -11,7 +11,7 @@ from tests.discord.flows import World, ephemeral, log_complaint, shown
 
 async def test_an_export_is_a_private_attachment(world: World) -> None:
     await log_complaint(world)
-    exported = await world.meera.slash(world.channel, "complaint", text="export csv")
+    exported = await world.meera.slash(world.channel, "complaint export", format="csv")
     (answer,) = ephemeral(exported)
     assert "1 complaint exported." in shown(answer)
     (attachment,) = answer.attachments
@@ -19,11 +19,11 @@ async def test_an_export_is_a_private_attachment(world: World) -> None:
     (row,) = list(csv.DictReader(io.StringIO((await attachment.read()).decode())))
     assert row["customer_phone"] == "+919876543210" and row["category"] == "delivery"
 
-    agents = await world.bob.slash(world.channel, "complaint", text="export")
+    agents = await world.bob.slash(world.channel, "complaint export")
     (answer,) = ephemeral(agents)
     assert "only managers and admins get those" in shown(answer)
     (row,) = list(csv.DictReader(io.StringIO((await answer.attachments[0].read()).decode())))
     assert "customer_phone" not in row and row["number"] == "1"
 
-    report = await world.meera.slash(world.channel, "report", text="categories month")
+    report = await world.meera.slash(world.channel, "report categories", period="month")
     assert "Delivery: 1 complaint" in shown(ephemeral(report)[0])

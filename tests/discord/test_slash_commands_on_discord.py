@@ -79,8 +79,8 @@ async def test_groups_subcommands_and_typed_options_as_declared(simcord_env: sim
     assert complaint["description"] == "Log a complaint, or list, show and search them"
     subs = options(complaint)
     assert list(subs) == [
-        "new", "list", "show", "search", "categories", "channel", "escalation", "managers",
-        "survey", "help",
+        "new", "list", "show", "search", "export", "categories", "channel", "escalation",
+        "managers", "survey", "help",
     ]  # fmt: skip
     assert subs["categories"]["type"] == GROUP
     assert list(options(subs["categories"])) == ["list", "add", "remove", "help"]
