@@ -123,7 +123,7 @@ async def fill(db: Database, complaints: int) -> float:
                 ],
             )
         }
-        rows = []
+        rows: list[dict[str, object]] = []
         per_other = (complaints - LARGE) // (WORKSPACES - 1)
         for k, w in enumerate(ids):
             for n in range(1, (LARGE if k == 0 else per_other) + 1):

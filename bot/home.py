@@ -11,6 +11,7 @@ from bot.context import Context, Role
 from bot.i18n import N_
 from bot.policy import service as policy
 from bot.policy.content import SECTIONS
+from bot.sla.overdue import deadline_texts
 from bot.tree import Command, Router
 from bot.ui import Button, ButtonStyle, Message, Reply, Section
 from storage.failures import record_delivery_failure
@@ -30,10 +31,13 @@ async def home(ctx: Context) -> Message:
     t = ctx.t
     mine = await service.list_complaints(ctx, view="mine")
     due = [c for c in mine if c.follow_up_at and c.follow_up_at <= ctx.now() + DUE_SOON]
+    # Time left or how late against each one's target, in business time.
+    deadlines = await deadline_texts(ctx.session, ctx.workspace, mine, t, ctx.now())
     sections = [
         Section(
             title=t("My open complaints"),
-            body="\n".join(views.line(c, t) for c in mine) or t("You have no open complaints."),
+            body="\n".join(views.line(c, t, deadlines.get(c.id)) for c in mine)
+            or t("You have no open complaints."),
         ),
         Section(
             title=t("Follow-ups due"),
