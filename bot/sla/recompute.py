@@ -15,18 +15,17 @@ past waits only (`waited_minutes`): the clock goes on from there when the custom
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, not_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Integer, TextClause, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.sla.targets import DEFAULT_WARN_PERCENT, Target, calendar_of, deadlines, target_for
-from storage.models import Complaint, ComplaintStep, Job, Workspace
+from storage.models import Complaint, ComplaintStep, Workspace
 from storage.sla import BusinessHours, ComplaintClock, SlaTarget
 from storage.types import UTCDateTime
 
@@ -73,9 +72,9 @@ async def recompute_workspace(session: AsyncSession, workspace: Workspace, now: 
     days = (now - since).days + AHEAD_DAYS if now > since else AHEAD_DAYS
     timeline = calendar.timeline(since, days)
     targets: dict[tuple[str, str], Target] = {}
-    clocks: list[dict[str, Any]] = []
-    planned: list[dict[str, Any]] = []
-    cancelled: list[dict[str, Any]] = []
+    clocks: list[list[Any]] = []
+    planned: list[list[Any]] = []
+    cancelled: list[str] = []
     for c in complaints:
         target = targets.get((c.priority, c.category))
         if target is None:
@@ -85,15 +84,7 @@ async def recompute_workspace(session: AsyncSession, workspace: Workspace, now: 
             timeline, calendar, c.received_at, target, warn_percent, _minutes(c.waited_minutes)
         )
         responded_at = c.responded_at if c.has_clock else responded.get(c.id)
-        clocks.append(
-            {
-                "complaint_id": c.id,
-                "workspace_id": workspace.id,
-                "response_due_at": due.response_due,
-                "resolution_due_at": due.resolution_due,
-                "responded_at": responded_at,
-            }
-        )
+        clocks.append([c.id, due.response_due, due.resolution_due, responded_at])
         moments = (
             ("response", responded_at is not None, due.response_warn, due.response_due),
             ("resolution", c.waiting, due.resolution_warn, due.resolution_due),
@@ -104,12 +95,10 @@ async def recompute_workspace(session: AsyncSession, workspace: Workspace, now: 
             ):
                 key = job_key(c.id, deadline, moment)
                 if stopped:
-                    cancelled.append({"job_key": key})
+                    cancelled.append(key)
                 elif c.told[2 * i + j] is None:
-                    planned.append(
-                        {"key": key, "kind": kind, "subject_id": c.id, "due_at": max(at, now)}
-                    )
-    await _write_clocks(connection, clocks)
+                    planned.append([key, kind, c.id, max(at, now)])
+    await _write_clocks(connection, workspace.id, clocks)
     await _plan(connection, workspace.id, planned, now)
     await _cancel(connection, workspace.id, cancelled)
     return len(complaints)
@@ -173,98 +162,113 @@ def _chunks(items: Sequence[int], size: int = 5000) -> list[Sequence[int]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _insert(connection: AsyncConnection) -> Any:
-    return pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+class _Rows:
+    """Many rows sent as one JSON parameter and read back as a table in SQL (json_each on
+    SQLite, json_array_elements on PostgreSQL): a bulk write is then one statement, with no
+    per-row parameter handling on the way."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.pg = connection.dialect.name == "postgresql"
+        self.source = (
+            "json_array_elements(CAST(:rows AS json)) AS e(value)"
+            if self.pg
+            else "json_each(:rows) AS e"
+        )
+        self.distinct = "IS DISTINCT FROM" if self.pg else "IS NOT"
+
+    def column(self, index: int, kind: str) -> str:
+        """Element `index` of each row; `kind` integer|text|timestamptz."""
+        if self.pg:
+            return f"CAST(e.value->>{index} AS {kind})"
+        return f"json_extract(e.value, '$[{index}]')"
+
+    def moment(self, value: datetime | None) -> str | None:
+        """A datetime as the column stores it (SQLite: UTC text, as SQLAlchemy writes it)."""
+        if value is None:
+            return None
+        utc = value.astimezone(UTC)
+        return utc.isoformat() if self.pg else utc.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def dump(self, rows: list[list[Any]]) -> str:
+        return json.dumps(rows, separators=(",", ":"))
 
 
-async def _write_clocks(connection: AsyncConnection, clocks: list[dict[str, Any]]) -> None:
-    """One executemany: new clocks inserted, changed deadlines updated, the rest untouched."""
+def _bound(sql: str) -> TextClause:
+    return text(sql).bindparams(
+        bindparam("now", type_=UTCDateTime()), bindparam("workspace", type_=Integer())
+    )
+
+
+async def _write_clocks(
+    connection: AsyncConnection, workspace_id: int, clocks: list[list[Any]]
+) -> None:
+    """[complaint, response due, resolution due, responded]: new clocks inserted, changed
+    deadlines updated, the rest untouched."""
     if not clocks:
         return
-    table = ComplaintClock.__table__
-    statement = _insert(connection)(table).values(
-        complaint_id=bindparam("complaint_id"),
-        workspace_id=bindparam("workspace_id"),
-        response_due_at=bindparam("response_due_at"),
-        resolution_due_at=bindparam("resolution_due_at"),
-        responded_at=bindparam("responded_at"),
-        waited_minutes=0,
+    rows = _Rows(connection)
+    col = rows.column
+    sql = f"""
+        INSERT INTO complaint_clocks (complaint_id, workspace_id, response_due_at,
+            resolution_due_at, responded_at, waited_minutes)
+        SELECT {col(0, "integer")}, :workspace, {col(1, "timestamptz")},
+            {col(2, "timestamptz")}, {col(3, "timestamptz")}, 0
+        FROM {rows.source} WHERE true
+        ON CONFLICT (complaint_id) DO UPDATE SET
+            response_due_at = excluded.response_due_at,
+            resolution_due_at = excluded.resolution_due_at
+        WHERE complaint_clocks.response_due_at {rows.distinct} excluded.response_due_at
+            OR complaint_clocks.resolution_due_at {rows.distinct} excluded.resolution_due_at
+    """
+    for row in clocks:
+        row[1], row[2], row[3] = rows.moment(row[1]), rows.moment(row[2]), rows.moment(row[3])
+    await connection.execute(
+        text(sql).bindparams(bindparam("workspace", type_=Integer())),
+        {"rows": rows.dump(clocks), "workspace": workspace_id},
     )
-    excluded = statement.excluded
-    upsert = statement.on_conflict_do_update(
-        index_elements=["complaint_id"],
-        set_={
-            "response_due_at": excluded.response_due_at,
-            "resolution_due_at": excluded.resolution_due_at,
-        },
-        where=or_(
-            table.c.response_due_at.is_distinct_from(excluded.response_due_at),
-            table.c.resolution_due_at.is_distinct_from(excluded.resolution_due_at),
-        ),
-    )
-    await connection.execute(upsert, clocks)
 
 
 async def _plan(
-    connection: AsyncConnection, workspace_id: int, planned: list[dict[str, Any]], now: datetime
+    connection: AsyncConnection, workspace_id: int, planned: list[list[Any]], now: datetime
 ) -> None:
-    """bot.scheduled.plan for many keys in one executemany; a job pending at the same time, or
-    due already and due again, is left as it is."""
+    """bot.scheduled.plan for many [key, kind, complaint, due] in one statement: pending
+    again, attempts cleared, the claim token bumped; a job pending at the same time, or due
+    already and due again, is left as it is."""
     if not planned:
         return
-    table = Job.__table__
-    statement = _insert(connection)(table).values(
-        workspace_id=workspace_id,
-        kind=bindparam("kind"),
-        key=bindparam("key"),
-        subject_id=bindparam("subject_id"),
-        due_at=bindparam("due_at"),
-        state="pending",
-        attempts=0,
-        claims=0,
-        created_at=now,
+    rows = _Rows(connection)
+    col = rows.column
+    sql = f"""
+        INSERT INTO jobs (workspace_id, kind, key, subject_id, due_at, state, attempts, claims,
+            created_at)
+        SELECT :workspace, {col(1, "text")}, {col(0, "text")}, {col(2, "integer")},
+            {col(3, "timestamptz")}, 'pending', 0, 0, :now
+        FROM {rows.source} WHERE true
+        ON CONFLICT (workspace_id, key) DO UPDATE SET
+            kind = excluded.kind, subject_id = excluded.subject_id, due_at = excluded.due_at,
+            state = 'pending', attempts = 0, last_error = NULL, done_at = NULL,
+            claims = jobs.claims + 1
+        WHERE NOT (jobs.state = 'pending' AND (jobs.due_at = excluded.due_at
+            OR (jobs.due_at <= :now AND excluded.due_at <= :now)))
+    """
+    for row in planned:
+        row[3] = rows.moment(row[3])
+    await connection.execute(
+        _bound(sql), {"rows": rows.dump(planned), "workspace": workspace_id, "now": now}
     )
-    excluded = statement.excluded
-    at_now = bindparam("now", now, type_=UTCDateTime())
-    unchanged = and_(
-        table.c.state == "pending",
-        or_(
-            table.c.due_at == excluded.due_at,
-            and_(table.c.due_at <= at_now, excluded.due_at <= at_now),
-        ),
-    )
-    upsert = statement.on_conflict_do_update(
-        index_elements=["workspace_id", "key"],
-        set_={
-            "kind": excluded.kind,
-            "subject_id": excluded.subject_id,
-            "due_at": excluded.due_at,
-            "state": "pending",
-            "attempts": 0,
-            "last_error": None,
-            "done_at": None,
-            "claims": table.c.claims + 1,
-        },
-        where=not_(unchanged),
-    )
-    await connection.execute(upsert, planned)
 
 
-async def _cancel(
-    connection: AsyncConnection, workspace_id: int, cancelled: list[dict[str, Any]]
-) -> None:
+async def _cancel(connection: AsyncConnection, workspace_id: int, cancelled: list[str]) -> None:
     """bot.scheduled.cancel for many keys: a pending job is cancelled, any other left."""
     if not cancelled:
         return
-    table = Job.__table__
-    assert isinstance(table, Table)
+    rows = _Rows(connection)
+    sql = f"""
+        UPDATE jobs SET state = 'cancelled'
+        WHERE workspace_id = :workspace AND state = 'pending'
+            AND key IN (SELECT {rows.column(0, "text")} FROM {rows.source})
+    """
     await connection.execute(
-        update(table)
-        .where(
-            table.c.workspace_id == workspace_id,
-            table.c.key == bindparam("job_key"),
-            table.c.state == "pending",
-        )
-        .values(state="cancelled"),
-        cancelled,
+        text(sql).bindparams(bindparam("workspace", type_=Integer())),
+        {"rows": rows.dump([[key] for key in cancelled]), "workspace": workspace_id},
     )
