@@ -12,6 +12,7 @@ from bot.context import Context, Role
 from bot.i18n import N_
 from bot.policy import service as policy
 from bot.policy.content import SECTIONS
+from bot.sla.overdue import deadline_texts
 from bot.tree import Command, Router
 from bot.ui import Button, ButtonStyle, Message, Reply, Section
 from storage.failures import record_delivery_failure
@@ -32,10 +33,13 @@ async def home(ctx: Context) -> Message:
     # The first page of each, with the count of all and the way to the rest when there is more.
     mine = await service.list_complaints(ctx, view="mine")
     due = await service.list_complaints(ctx, view="mine", due_by=ctx.now() + DUE_SOON)
+    # Time left or how late against each one's target, in business time.
+    deadlines = await deadline_texts(ctx.session, ctx.workspace, mine, t, ctx.now())
     sections = [
         Section(
             title=t("My open complaints"),
-            body="\n".join(views.line(c, t) for c in mine) or t("You have no open complaints."),
+            body="\n".join(views.line(c, t, deadlines.get(c.id)) for c in mine)
+            or t("You have no open complaints."),
         ),
         *(views.paging_section(mine, "/complaint list mine", t) if mine.has_next else ()),
         Section(

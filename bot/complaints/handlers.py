@@ -23,6 +23,7 @@ from bot.context import Context
 from bot.errors import InvalidForm, UserError
 from bot.i18n import N_
 from bot.locks import lock_workspace
+from bot.sla.overdue import past_target_section
 from bot.tree import ActionHandler, FormHandler, Router
 from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply
 from bot.validation import FormContext, email_or_none, field_errors, limit_of, phone_or_none
@@ -110,7 +111,11 @@ async def list_command(ctx: Context, rest: str) -> Reply:
     }
     title, empty = titles[view]
     found = await service.list_complaints(ctx, view=view, page=page)
-    return Reply.say(views.listing(title, found, t, empty, view))
+    listing = views.listing(title, found, t, empty, view)
+    if view == "overdue" and page == 1:
+        # Overdue follow-ups first, as ever; then complaints past their targets (bot/sla).
+        listing = replace(listing, sections=(*listing.sections, await past_target_section(ctx)))
+    return Reply.say(listing)
 
 
 @router.action(views.LIST_ACTION)

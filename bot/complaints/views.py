@@ -263,8 +263,9 @@ def follow_up_lines(follow_ups: Sequence[FollowUp], t: Translator) -> str:
     return "\n".join(lines)
 
 
-def line(complaint: Complaint, t: Translator) -> str:
-    """One line of a list: number, nature, status, dates. No personal data."""
+def line(complaint: Complaint, t: Translator, deadline: str | None = None) -> str:
+    """One line of a list: number, nature, status, dates, and where it stands against its
+    target when given (bot/sla/overdue.py). No personal data."""
     parts = [
         f"#{complaint.number}",
         category_label(complaint.category, t),
@@ -273,6 +274,8 @@ def line(complaint: Complaint, t: Translator) -> str:
     ]
     if complaint.follow_up_at:
         parts.append(t("follow-up {when}").format(when=t.datetime(complaint.follow_up_at)))
+    if deadline:
+        parts.append(deadline)
     return " · ".join(parts)
 
 

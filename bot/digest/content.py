@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import ScalarSelect, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.assessment import scoring
@@ -24,9 +24,11 @@ from bot.assessment.questions import QUESTION_SET
 from bot.assessment.scoring import Band
 from bot.assessment.service import result
 from bot.digest.feedback import SurveyWeek, survey_week
+from bot.goals.metrics import on_target
 from bot.goals.periods import Window
 from bot.goals.service import Status, history, recent_weeks, statuses
 from storage.models import Assessment, Complaint, RetentionCheck, Workspace
+from storage.sla import ComplaintClock
 
 TOP = 3
 ISSUE_WEEKS = 4
@@ -54,6 +56,21 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class Targets:
+    """The week against the response and resolution targets: (within target, counted) of
+    first responses and of resolutions made in the week, and the deadlines breached in it
+    (told then, bot/sla), by category."""
+
+    responses: tuple[int, int]
+    resolutions: tuple[int, int]
+    breaches: list[Issue]
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.responses[1] or self.resolutions[1] or self.breaches)
+
+
+@dataclass(frozen=True)
 class Team:
     """The mean of each respondent's latest total, as in /assessment team."""
 
@@ -74,6 +91,7 @@ class Digest:
     by_cost: dict[str, list[Cost]]  # currency -> the costliest categories
     team: Team | None
     surveys: SurveyWeek
+    targets: Targets
     # Each goal's figure in the weeks of `weeks` (oldest first), by the goal's id: the chart.
     weeks: list[Window] = field(default_factory=list)
     goal_history: dict[int, list[Decimal | None]] = field(default_factory=dict)
@@ -203,6 +221,41 @@ async def team(session: AsyncSession, workspace_id: int) -> Team | None:
     return Team(average, scoring.band(average), len(latest))
 
 
+async def targets(session: AsyncSession, workspace_id: int, week: Window) -> Targets:
+    clock = ComplaintClock
+
+    def within(column: Any) -> Any:
+        return func.count(case(((column >= week.start) & (column < week.end), 1)))
+
+    rows = await session.execute(
+        select(
+            Complaint.category,
+            within(clock.response_breached_at) + within(clock.resolution_breached_at),
+        )
+        .select_from(clock)
+        .join(Complaint, Complaint.id == clock.complaint_id)
+        .where(
+            clock.workspace_id == workspace_id,
+            or_(
+                (clock.response_breached_at >= week.start)
+                & (clock.response_breached_at < week.end),
+                (clock.resolution_breached_at >= week.start)
+                & (clock.resolution_breached_at < week.end),
+            ),
+        )
+        .group_by(Complaint.category)
+    )
+    breaches = sorted(
+        (Issue(category, int(n)) for category, n in rows if n),
+        key=lambda i: (-i.count, i.category),
+    )
+    return Targets(
+        responses=await on_target(session, workspace_id, week, False, None),
+        resolutions=await on_target(session, workspace_id, week, True, None),
+        breaches=breaches,
+    )
+
+
 async def compute(
     session: AsyncSession, workspace: Workspace, week: Window, now: datetime
 ) -> Digest:
@@ -224,4 +277,5 @@ async def compute(
         surveys=await survey_week(session, workspace.id, week),
         weeks=weeks,
         goal_history={s.goal.id: await history(session, s.goal, weeks) for s in goals},
+        targets=await targets(session, workspace.id, week),
     )

@@ -178,6 +178,38 @@ def _surveys(surveys: SurveyWeek, t: Translator) -> tuple[Section, ...]:
     return tuple(sections)
 
 
+def _targets(digest: Digest, t: Translator) -> tuple[Section, ...]:
+    """First responses and resolutions within target, and the week's breaches by category:
+    numbers and categories only."""
+    week = digest.targets
+    if not week.shown:
+        return ()
+
+    def share(part: int, whole: int) -> str:
+        if not whole:
+            return t("no data")
+        return t("{percent} · {part} of {whole}").format(
+            percent=_percent(part, whole, t), part=t.number(part, 0), whole=t.number(whole, 0)
+        )
+
+    total = sum(b.count for b in week.breaches)
+    breaches = t.number(total, 0)
+    if week.breaches:
+        breaches += "\n" + "\n".join(
+            f"{category_label(b.category, t)}: {t.number(b.count, 0)}" for b in week.breaches
+        )
+    return (
+        Section(
+            title=t("Targets this week"),
+            fields=(
+                (t("First responses within target"), share(*week.responses)),
+                (t("Resolved within target"), share(*week.resolutions)),
+                (t("Deadlines breached"), breaches),
+            ),
+        ),
+    )
+
+
 def render(digest: Digest, t: Translator, *, currency: str, late: bool = False) -> Message:
     """The digest in `t`'s language. Only counts, amounts, categories, goals and survey answers
     without names or contact data: it goes to a channel, so no customer's details and no
@@ -211,6 +243,7 @@ def render(digest: Digest, t: Translator, *, currency: str, late: bool = False) 
                 (t("Missed"), t.number(digest.checks_missed, 0)),
             ),
         ),
+        *_targets(digest, t),
         *_surveys(digest.surveys, t),
         issues,
         Section(title=t("Self-assessment"), body=_team(digest, t)),

@@ -42,7 +42,7 @@ def goal_form(ctx: Context, goal: Goal | None = None) -> Form:
                 "param",
                 t("Parameter"),
                 max_length=NAME_MAX,
-                hint=t("Hours, a category (empty: all), or a recorded figure's name"),
+                hint=t("Hours, a category or a priority (empty: all), or a recorded figure's name"),
             ),
             Field(
                 "comparison",

@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from bot.goals.periods import Window
 from bot.i18n import N_
 from storage.models import Complaint, FollowUp, MetricValue, RetentionCheck, Survey
+from storage.sla import ComplaintClock
 
 HUNDRED = Decimal(100)
 SECONDS_PER_HOUR = Decimal(3600)
@@ -36,6 +37,9 @@ HOLDER = func.coalesce(Complaint.assigned_to_id, Complaint.received_by_id)
 SATISFIED_SCORE = 4  # CSAT counts scores 4 and 5 of 5
 # An answer that says "no" for a goal: the survey's "not yet" has not bought again either.
 NOT_YES = ("no", "not_yet")
+# Response and resolution targets (bot/sla): optionally of one priority.
+RESPONSE_ON_TARGET = "response_on_target_pct"
+RESOLVED_ON_TARGET = "resolved_on_target_pct"
 
 
 class Unit(StrEnum):
@@ -48,6 +52,7 @@ class Unit(StrEnum):
 class Param(StrEnum):
     HOURS = "hours"
     CATEGORY = "category"
+    PRIORITY = "priority"
     NAME = "name"
 
 
@@ -71,6 +76,18 @@ METRICS: dict[str, Metric] = {
             N_("Complaints resolved within {param} hours"),
             Unit.PERCENT,
             Param.HOURS,
+        ),
+        Metric(
+            RESPONSE_ON_TARGET,
+            N_("First responses within target"),
+            Unit.PERCENT,
+            Param.PRIORITY,
+        ),
+        Metric(
+            RESOLVED_ON_TARGET,
+            N_("Complaints resolved within target"),
+            Unit.PERCENT,
+            Param.PRIORITY,
         ),
         Metric("follow_ups_on_time_pct", N_("Follow-ups done on time"), Unit.PERCENT),
         Metric(CSAT, N_("CSAT: resolution surveys scoring 4–5"), Unit.PERCENT),
@@ -261,6 +278,35 @@ async def _follow_ups_on_time(
     return pct(*by.get(workspace_id, (0, 0)))
 
 
+async def on_target(
+    session: AsyncSession, workspace_id: int, window: Window, resolution: bool, priority: str | None
+) -> tuple[int, int]:
+    """Of the complaints first responded to (or resolved) in the window, how many within their
+    target, and how many in all. A complaint counts when its deadline is met or missed by the
+    deed itself: one still waiting for it counts in the period it gets it."""
+    clock = ComplaintClock
+    done, due = (
+        (Complaint.resolved_at, clock.resolution_due_at)
+        if resolution
+        else (clock.responded_at, clock.response_due_at)
+    )
+    query = (
+        select(func.count(case((done <= due, 1))), func.count())
+        .select_from(Complaint)
+        .join(clock, clock.complaint_id == Complaint.id)
+        .where(
+            Complaint.workspace_id == workspace_id,
+            done >= window.start,
+            done < window.end,
+            due.is_not(None),
+        )
+    )
+    if priority:
+        query = query.where(Complaint.priority == priority)
+    met, counted = (await session.execute(query)).one()
+    return int(met), int(counted)
+
+
 async def _complaints_count(
     session: AsyncSession, workspace_id: int, window: Window, category: str | None
 ) -> Decimal:
@@ -312,6 +358,9 @@ async def measure(
         return pct(answered, sent)
     if metric == "complaints_count":
         return await _complaints_count(session, workspace_id, window, param)
+    if metric in (RESPONSE_ON_TARGET, RESOLVED_ON_TARGET):
+        resolution = metric == RESOLVED_ON_TARGET
+        return pct(*await on_target(session, workspace_id, window, resolution, param))
     if metric == MANUAL:
         return await _manual(session, workspace_id, window, param or "")
     hours = await resolution_hours(session, workspace_id, window)

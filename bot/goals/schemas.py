@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from bot.goals.metrics import MANUAL, METRICS, Param, Unit
 from bot.goals.periods import PERIODS
 from bot.i18n import N_
+from bot.sla.targets import PRIORITIES
 from bot.validation import FormContext, OptionalText, form_context, invalid, require
 
 COMPARISONS = ("ge", "le")
@@ -91,6 +92,8 @@ class GoalIn(BaseModel):
             return format(hours.normalize(), "f")  # 48.0 -> "48": shown in the goal's name
         if metric.param is Param.CATEGORY:
             return _category(v, info)
+        if metric.param is Param.PRIORITY:
+            return _priority(v)
         return metric_name(v)
 
     @field_validator("comparison")
@@ -135,4 +138,16 @@ def _category(v: str | None, info: ValidationInfo) -> str | None:
     code = names.get(v.casefold()) or (v if v in context.categories else None)
     if code is None:
         raise invalid(N_("There is no such category; leave it empty to count every category."))
+    return code
+
+
+def _priority(v: str | None) -> str | None:
+    if v is None:
+        return None  # every priority
+    code = v.strip().casefold()
+    if code not in PRIORITIES:
+        raise invalid(
+            N_("Give a priority ({priorities}), or leave it empty for every priority."),
+            priorities=", ".join(PRIORITIES),
+        )
     return code

@@ -11,6 +11,7 @@ from bot.goals.periods import MONTH, WEEK, Window, midnight
 from bot.goals.service import Status
 from bot.i18n import N_, Translator
 from bot.paging import Page, count_line, fitting, next_hint, page_buttons, sections
+from bot.sla.words import priority_label
 from bot.ui import Message, Section
 from storage.models import Goal, MetricValue
 
@@ -22,6 +23,13 @@ NO_DATA = N_("no data")
 def metric_label(metric: str, param: str | None, t: Translator) -> str:
     if metric == "complaints_count" and param:
         return t("Complaints received: {param}").format(param=category_label(param, t))
+    if METRICS[metric].param is Param.PRIORITY:
+        measure = t(METRICS[metric].label)
+        if not param:
+            return measure
+        return t("{measure} · {priority} priority").format(
+            measure=measure, priority=priority_label(param, t)
+        )
     if METRICS[metric].param is Param.HOURS:
         # A count of hours takes its plural form; the form's placeholder "N" reads as plural.
         hours = int(param) if param and param.isdigit() else 2
