@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from bot.i18n import N_, SUPPORTED_LOCALES
+from bot.sla.targets import DEFAULT_PRIORITY, PRIORITIES
 from bot.validation import (
     EMAIL_MAX,
     OptionalText,
@@ -68,6 +69,16 @@ def _mode(value: Any) -> SolutionMode | None:
         raise invalid(N_("Choose one of the options.")) from None
 
 
+def _priority(value: str | None, *, required: bool = False) -> str:
+    """One of the four priorities; none chosen is normal."""
+    if value is None and not required:
+        return DEFAULT_PRIORITY
+    value = require(value)
+    if value not in PRIORITIES:
+        raise invalid(N_("Choose one of the options."))
+    return value
+
+
 class _Compensation(_Form):
     """Compensation, shared by the complaint and resolve forms."""
 
@@ -122,6 +133,7 @@ class ComplaintIn(_Compensation):
     steps: OptionalText = None
     follow_up_at: datetime | None = None
     prevention: OptionalText = None
+    priority: OptionalText = None
 
     @field_validator("customer_name")
     @classmethod
@@ -210,6 +222,11 @@ class ComplaintIn(_Compensation):
         ctx = form_context(info)
         return not_in_past(parse_datetime(str(v), ctx.zone, ctx.now), ctx.now)
 
+    @field_validator("priority")
+    @classmethod
+    def _priority(cls, v: str | None) -> str:
+        return _priority(v)
+
     def step_lines(self) -> list[str]:
         return [line.strip() for line in (self.steps or "").splitlines() if line.strip()]
 
@@ -289,3 +306,12 @@ class AssignIn(_Form):
     @classmethod
     def _assignee(cls, v: str | None) -> str:
         return require(check_length(v, PERSON_MAX))
+
+
+class PriorityIn(_Form):
+    priority: OptionalText = None
+
+    @field_validator("priority")
+    @classmethod
+    def _priority(cls, v: str | None) -> str:
+        return _priority(v, required=True)
