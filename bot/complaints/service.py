@@ -176,7 +176,7 @@ async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
         await ctx.session.execute(_INSERT_FOLLOW_UP, follow_up)
     await planning.new_complaint(ctx, complaint)
     clock = await sla_clock.clock_row(ctx.session, complaint)
-    if steps:  # steps already taken: the first response
+    if steps or on_the_spot:  # steps already taken, or resolved: the first response
         clock.responded_at = now
     await _replan(ctx, complaint)
     audit_row = {
@@ -326,6 +326,8 @@ async def resolve(ctx: Context, *, complaint: Complaint, data: ResolveIn) -> Non
     _touch(ctx, complaint)
     await planning.resolved(ctx, complaint)
     await planning.replan_escalation(ctx, complaint)  # compensation above the limit
+    clock = await sla_clock.clock_row(ctx.session, complaint)
+    clock.responded_at = clock.responded_at or ctx.now()  # a resolution is a response too
     await _replan(ctx, complaint)  # both targets met: their jobs end
     audit(ctx, "resolved", complaint, **changes)
 
