@@ -152,3 +152,32 @@ async def test_resolving_meets_both_and_reopening_plans_the_resolution_again(
     jobs = await sla_jobs(db)
     assert jobs["resolution:breach"].state == "pending"
     assert jobs["response:breach"].state == "cancelled"  # the resolution was a response
+
+
+async def test_sla_settings_are_checked_with_clear_localised_sentences(
+    carebot: CareBot, asha: Actor, bob: Actor, db: Database, clock: ManualClock
+) -> None:
+    await pune(carebot, db, asha)
+
+    async def said(text: str, who: Actor = asha) -> str:
+        return texts(await carebot.command(who, "sla", text))
+
+    assert "“funday” is not a day" in await said("hours funday 09:00-18:00")
+    assert "not a time range" in await said("hours mon-fri 9-6")
+    assert "must close after it opens" in await said("hours mon-fri 18:00-09:00")
+    assert "No public holidays are known for “XX”" in await said("holidays XX")
+    assert "“ZZ” is not a subdivision of IN" in await said("holidays IN ZZ")
+    assert "YYYY-MM-DD" in await said("closed add 24/12/2026")
+    assert "“1x” is not a length of time" in await said("target urgent 1x 8h")
+    assert "cannot be longer than the resolution" in await said("target urgent 9h 1h")
+    assert "percentage from 1 to 99" in await said("warn 120")
+    assert "Only managers and admins" in await said("warn 80", bob)
+    assert "Warning: at 75%" in await said("", bob)  # everyone may read them
+
+    shown = await said("target high 2h 1d category delivery")
+    assert "High · Delivery: first response 2 hours, resolution 1 business day" in shown
+    assert "Public holidays: IN · MH" in shown
+    assert "changed the business hours or targets" not in shown
+    await carebot.command(asha, "language", "me hi")
+    assert "“funday” कोई दिन नहीं है" in await said("hours funday 09:00-18:00")
+    assert "कामकाज के घंटे" in await said("")
