@@ -4,7 +4,6 @@ breach told once each by two schedulers at once, waiting for the customer, a new
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 from bot.app import CareBot
 from bot.clock import ManualClock
