@@ -31,6 +31,7 @@ COMMANDS = {
     "language": N_("The language carebot speaks to you"),
     "carebot": N_("People's roles, and customers' privacy requests"),
     "policy": N_("Write the customer service policy together"),
+    "sla": N_("Response and resolution targets, in business hours"),
 }
 # Command names as a person types them, in the languages Discord offers (of ours: Hindi).
 # One lowercase word each: Discord allows letters of any script, no spaces.
@@ -45,6 +46,7 @@ COMMAND_NAMES = {
     "language": N_("language"),
     "carebot": N_("carebot"),
     "policy": N_("policy"),
+    "sla": N_("sla"),
 }
 # The message context menu (Apps → Log as complaint), as Slack's message shortcut.
 FROM_MESSAGE = N_("Log as complaint")

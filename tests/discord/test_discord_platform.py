@@ -117,6 +117,7 @@ async def test_the_scheduler_starts_once_the_bot_has_logged_in(core: CareBot) ->
             "language",
             "metric",
             "policy",
+            "sla",
         ]
     finally:
         await env.shutdown()
