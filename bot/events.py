@@ -20,6 +20,9 @@ EVENT_LABELS: dict[str, str] = {
     "resolved": N_("resolved"),
     "reopened": N_("reopened"),
     "checklist": N_("updated the checklist"),
+    "priority": N_("changed the priority"),
+    "waiting": N_("set it waiting for the customer"),
+    "customer_replied": N_("recorded the customer's reply"),
     "viewed_personal_data": N_("viewed the customer's details"),
     "personal_data_shown": N_("saw the customer's contact details for the retention check"),
     "retention_check": N_("recorded the retention check"),
@@ -35,6 +38,7 @@ EVENT_LABELS: dict[str, str] = {
     # the workspace's settings
     "categories": N_("changed the complaint categories"),
     "channel": N_("changed the complaints channel"),
+    "sla_settings": N_("changed the business hours or targets"),
     "digest_channel": N_("changed the digest channel"),
     "digest_schedule": N_("changed the digest schedule"),
     "role_changed": N_("changed someone's role"),

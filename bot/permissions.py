@@ -95,6 +95,8 @@ ACTIONS: dict[str, Rule] = {
     "complaint.follow_up_done": HOLDER,
     "complaint.assign": HOLDER,  # the holder hands it on; managers give it to anyone
     "complaint.checklist:": HOLDER,
+    "complaint.priority": HOLDER,
+    "complaint.waiting:": HOLDER,  # waiting for the customer, or their reply came
     "follow_up.done:": HOLDER,
     "follow_up.snooze": HOLDER,  # a reminder sent before Snooze named its due time
     "follow_up.snooze:": HOLDER,
@@ -131,6 +133,7 @@ FORMS: dict[str, Rule] = {
     "complaint.follow_up": HOLDER,
     "complaint.follow_up_done": HOLDER,
     "complaint.assign": HOLDER,
+    "complaint.priority": HOLDER,
     "retention.record": ACTIONS["retention.record"],
     "goal.save": MANAGERS,
     "policy.save": EVERYONE,

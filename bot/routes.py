@@ -22,6 +22,7 @@ from bot.privacy import handlers as privacy
 from bot.privacy import retention as privacy_retention
 from bot.reports import handlers as reports
 from bot.retention import checks as retention
+from bot.sla import handlers as sla
 from bot.surveys import jobs as survey_jobs
 from bot.tree import Command, Router
 
@@ -50,6 +51,7 @@ def tree(*more: Router) -> Router:
         privacy_retention.router,
         retention.router,
         survey_jobs.router,
+        sla.router,
         outbox.router,
         drafts.router,
         home.router,

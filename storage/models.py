@@ -141,6 +141,10 @@ class Complaint(Base):
 
     received_by: Mapped[Member] = relationship(foreign_keys=[received_by_id], lazy="joined")
     assigned_to: Mapped[Member | None] = relationship(foreign_keys=[assigned_to_id], lazy="joined")
+    # Its response and resolution deadlines (storage/sla.py); the card shows them.
+    clock: Mapped[ComplaintClock | None] = relationship(
+        lazy="joined", uselist=False, passive_deletes=True
+    )
 
 
 class ComplaintStep(Base):

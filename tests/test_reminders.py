@@ -54,11 +54,11 @@ async def test_a_follow_up_is_one_job_that_moves_with_it_and_ends_with_it(
     carebot: CareBot, asha: Actor, db: Database, clock: ManualClock
 ) -> None:
     await log_complaint(carebot, asha)  # follow-up in two days
-    (planned,) = [j for j in await jobs(db) if j.kind != "card"]  # the card's own job aside
+    (planned,) = [j for j in await jobs(db) if j.kind == "follow_up"]  # the card and targets aside
     assert (planned.kind, planned.due_at) == ("follow_up", clock.now() + timedelta(days=2))
 
     await carebot.submit(asha, "complaint.follow_up", {"due_at": "+5d"}, {"number": "1"})
-    (moved,) = [j for j in await jobs(db) if j.kind != "card"]
+    (moved,) = [j for j in await jobs(db) if j.kind == "follow_up"]
     assert moved.id == planned.id and moved.due_at == clock.now() + timedelta(days=5)
 
     await carebot.submit(

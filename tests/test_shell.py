@@ -33,6 +33,7 @@ LOG_A_COMPLAINT = [
     "12 MG Road, Pune",  # address
     "",  # language: keep the workspace's
     "2",  # category: Delivery
+    "",  # priority: keep normal
     "Parcel arrived two weeks late",  # what happened
     "",  # received by: keep
     "",  # received at: now
@@ -156,7 +157,7 @@ async def test_a_wrong_field_is_asked_again_with_its_message(
     lines = list(LOG_A_COMPLAINT)
     lines[3] = "12ab"  # a malformed phone
     lines[4] = "ravi@@example"  # a malformed email
-    lines[16] = "-5"  # a negative amount
+    lines[17] = "-5"  # a negative amount
     fixes = ["98765 43210", "ravi@example.com", "150", "/complaint list"]
     out = await shell_session(db, settings, [*lines, *fixes])
 

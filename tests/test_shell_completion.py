@@ -42,8 +42,9 @@ def test_top_level_commands_and_the_shells_own_words() -> None:
 def test_subcommands_choices_and_keywords_at_every_level() -> None:
     assert completing("/complaint l") == ["list"]
     assert completing("/complaint list o") == ["open", "overdue"]
-    assert completing("/complaint list open p") == ["page"]
-    assert completing("/complaint list open page 2 ") == ["category"]  # page is used
+    assert completing("/complaint list open p") == ["priority", "page"]
+    assert completing("/complaint list open priority u") == ["urgent"]
+    assert completing("/complaint list open page 2 ") == ["category", "priority"]  # page is used
     assert completing("/complaint list page ") == []  # a number comes next
     assert completing("/language w") == ["workspace"]
     assert completing("/language h") == ["help", "hi"]  # the default (`me`) takes a code

@@ -34,6 +34,7 @@ COMMAND_NAMES = (
     N_("carebot"),
     N_("policy"),
     N_("report"),
+    N_("sla"),
 )
 # The message context menu (Apps → Log as complaint), as Slack's message shortcut.
 FROM_MESSAGE = N_("Log as complaint")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.complaints import escalation, export, handlers, reminders
 from bot.i18n import N_
 from bot.permissions import MANAGERS
+from bot.sla.targets import PRIORITIES
 from bot.surveys import handlers as surveys
 from bot.tree import Arg, ArgKind, Command, Router
 
@@ -37,6 +38,13 @@ COMPLAINT = Command(
                     N_("Only complaints of this kind"),
                     keyword=True,
                     placeholder="NAME",
+                ),
+                Arg(
+                    "priority",
+                    ArgKind.CHOICE,
+                    N_("Only complaints of this priority"),
+                    choices=tuple(reversed(PRIORITIES)),
+                    keyword=True,
                 ),
                 PAGE,
             ),

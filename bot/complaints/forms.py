@@ -12,6 +12,8 @@ from bot.complaints import schemas as s
 from bot.context import Context
 from bot.i18n import SUPPORTED_LOCALES
 from bot.language import NAMES
+from bot.sla.targets import DEFAULT_PRIORITY, PRIORITIES
+from bot.sla.words import priority_label
 from bot.ui import Choice, Field, FieldKind, Form, FormStep
 from bot.validation import CURRENCY_LENGTH, DATETIME_HINT, EMAIL_EXAMPLE, limit_of
 
@@ -21,6 +23,7 @@ RESOLVE = "complaint.resolve"
 FOLLOW_UP = "complaint.follow_up"
 FOLLOW_UP_DONE = "complaint.follow_up_done"
 ASSIGN = "complaint.assign"
+PRIORITY = "complaint.priority"
 # The smallest select a platform offers (Discord's 25 options): a longer list is typed there,
 # so the field says where to see every category.
 SHORT_LIST = 25
@@ -121,7 +124,10 @@ def _create_steps(ctx: Context) -> tuple[FormStep, ...]:
     t = ctx.t
     return (
         FormStep(t("The customer"), tuple(f.name for f in _customer_fields(ctx))),
-        FormStep(t("The complaint"), ("category", "description", "received_by", "received_at")),
+        FormStep(
+            t("The complaint"),
+            ("category", "priority", "description", "received_by", "received_at"),
+        ),
         FormStep(t("The solution"), ("solution", "solution_mode", "steps", "follow_up_at")),
         _compensation_step(ctx),
     )
@@ -153,6 +159,7 @@ def create_form(ctx: Context) -> Form:
                 choices=categories,
                 hint=category_hint,
             ),
+            _priority_field(ctx, DEFAULT_PRIORITY, required=False),
             _text(s.ComplaintIn, "description", t("What happened"), FieldKind.LONG_TEXT),
             Field("received_by", t("Received by"), FieldKind.USER, initial=ctx.member.external_id),
             Field(
@@ -187,6 +194,31 @@ def create_form(ctx: Context) -> Form:
                 s.ComplaintIn, "prevention", t("How to avoid this in future"), FieldKind.LONG_TEXT
             ),
         ),
+    )
+
+
+def _priority_field(ctx: Context, initial: str, *, required: bool) -> Field:
+    t = ctx.t
+    return Field(
+        "priority",
+        t("Priority"),
+        FieldKind.SELECT,
+        required=required,
+        # Most urgent first, as people pick it.
+        choices=tuple(Choice(p, priority_label(p, t)) for p in reversed(PRIORITIES)),
+        initial=initial,
+        hint=t("Sets the response and resolution targets (/sla)"),
+    )
+
+
+def priority_form(ctx: Context, number: int, current: str) -> Form:
+    t = ctx.t
+    return Form(
+        form_id=PRIORITY,
+        title=t("Change the priority"),
+        submit_label=t("Save"),
+        state=_for(number),
+        fields=(_priority_field(ctx, current, required=True),),
     )
 
 

@@ -16,6 +16,7 @@ from bot.complaints.schemas import (
     ComplaintIn,
     FollowUpDoneIn,
     FollowUpIn,
+    PriorityIn,
     ResolveIn,
     StepIn,
 )
@@ -24,6 +25,8 @@ from bot.errors import InvalidForm, UserError
 from bot.i18n import N_
 from bot.locks import lock_workspace
 from bot.sla.overdue import past_target_section
+from bot.sla.targets import PRIORITIES
+from bot.sla.words import priority_label
 from bot.tree import ActionHandler, FormHandler, Router
 from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply
 from bot.validation import FormContext, email_or_none, field_errors, limit_of, phone_or_none
@@ -89,17 +92,43 @@ async def show_command(ctx: Context, rest: str) -> Reply:
     return await show(ctx, parse_number(rest))
 
 
+def split_priority(rest: str) -> tuple[str, str | None]:
+    """`… priority urgent` anywhere among the words: the other words, and the priority."""
+    words = rest.split()
+    for i, word in enumerate(words[:-1]):
+        if word.lower() == "priority":
+            wanted = words[i + 1].lower()
+            if wanted not in PRIORITIES:
+                raise UserError(
+                    N_("Choose a priority: {choices}."), choices=", ".join(reversed(PRIORITIES))
+                )
+            return " ".join(words[:i] + words[i + 2 :]), wanted
+    if words and words[-1].lower() == "priority":
+        raise UserError(
+            N_("Choose a priority: {choices}."), choices=", ".join(reversed(PRIORITIES))
+        )
+    return rest, None
+
+
 async def list_command(ctx: Context, rest: str) -> Reply:
     t = ctx.t
     rest, page = paging.split_page(rest)
-    view, _, arg = rest.partition(" ")
+    rest, priority = split_priority(rest)
+    view, _, arg = rest.strip().partition(" ")
     view = view.lower() or "open"
+    more = f" priority {priority}" if priority else ""
     if view == "category":
-        code = _category_code(ctx, arg.strip())
-        found = await service.list_complaints(ctx, view="category", category=code, page=page)
+        code = category_code(ctx, arg.strip())
+        found = await service.list_complaints(
+            ctx, view="category", category=code, priority=priority, page=page
+        )
         title = t("Complaints: {category}").format(category=category_label(code, t))
+        if priority:
+            title = _of_priority(title, priority, ctx)
         return Reply.say(
-            views.listing(title, found, t, t("No complaints of this kind."), f"category {code}")
+            views.listing(
+                title, found, t, t("No complaints of this kind."), f"category {code}{more}"
+            )
         )
     if view not in LIST_VIEWS:
         raise UserError(N_("List one of: open, mine, overdue, all, or category NAME."))
@@ -110,12 +139,20 @@ async def list_command(ctx: Context, rest: str) -> Reply:
         "all": (t("All complaints"), t("No complaints logged yet.")),
     }
     title, empty = titles[view]
-    found = await service.list_complaints(ctx, view=view, page=page)
-    listing = views.listing(title, found, t, empty, view)
-    if view == "overdue" and page == 1:
+    if priority:
+        title = _of_priority(title, priority, ctx)
+    found = await service.list_complaints(ctx, view=view, priority=priority, page=page)
+    listing = views.listing(title, found, t, empty, view + more)
+    if view == "overdue" and page == 1 and not priority:
         # Overdue follow-ups first, as ever; then complaints past their targets (bot/sla).
         listing = replace(listing, sections=(*listing.sections, await past_target_section(ctx)))
     return Reply.say(listing)
+
+
+def _of_priority(title: str, priority: str, ctx: Context) -> str:
+    return ctx.t("{list} · {priority} priority").format(
+        list=title, priority=priority_label(priority, ctx.t)
+    )
 
 
 @router.action(views.LIST_ACTION)
@@ -124,7 +161,7 @@ async def list_action(ctx: Context, _action: str, value: str) -> Reply:
     return await list_command(ctx, value)
 
 
-def _category_code(ctx: Context, name: str) -> str:
+def category_code(ctx: Context, name: str) -> str:
     wanted = name.strip().lower()
     for code in ctx.workspace.categories:
         if wanted in (code.lower(), category_label(code, ctx.t).lower()):
@@ -219,7 +256,7 @@ async def add_category(ctx: Context, rest: str) -> Reply:
 
 
 async def remove_category(ctx: Context, rest: str) -> Reply:
-    code = _category_code(ctx, _category_name(rest))
+    code = category_code(ctx, _category_name(rest))
     await lock_workspace(ctx)
     current = list(ctx.workspace.categories)
     if len(current) == 1:
@@ -322,6 +359,21 @@ async def reopen_action(ctx: Context, _action: str, value: str) -> Reply:
     )
 
 
+@router.action(views.WAITING_ACTION)
+async def waiting_action(ctx: Context, action: str, value: str) -> Reply:
+    """`complaint.waiting:on` or `:off`: the state the button showed, so pressing it twice
+    (or an old card's) lands once."""
+    complaint = await _complaint(ctx, value)
+    waiting = action.split(":", 1)[1] == "on"
+    await service.set_waiting(ctx, complaint=complaint, waiting=waiting)
+    note = (
+        ctx.t("Complaint #{number} is waiting for the customer: its resolution clock stopped.")
+        if waiting
+        else ctx.t("Complaint #{number} is open again: its resolution clock goes on.")
+    )
+    return changed(ctx, complaint, note.format(number=complaint.number))
+
+
 @router.action(views.STEP_PREFIX)
 async def checklist_action(ctx: Context, action: str, value: str) -> Reply:
     complaint = await _complaint(ctx, value)
@@ -388,6 +440,17 @@ async def _assign(ctx: Context, complaint: Complaint, data: AssignIn) -> str:
     return note.format(number=complaint.number, name=assignee.display_name)
 
 
+async def _set_priority(ctx: Context, complaint: Complaint, data: PriorityIn) -> str:
+    assert data.priority is not None
+    await service.set_priority(ctx, complaint=complaint, priority=data.priority)
+    note = ctx.t("Complaint #{number} is now of {priority} priority.")
+    return note.format(number=complaint.number, priority=priority_label(complaint.priority, ctx.t))
+
+
+def _priority_form(ctx: Context, complaint: Complaint) -> Form:
+    return forms.priority_form(ctx, complaint.number, complaint.priority)
+
+
 def _number_form(build: Callable[[Context, int], Form]) -> Callable[[Context, Complaint], Form]:
     return lambda ctx, complaint: build(ctx, complaint.number)
 
@@ -403,6 +466,7 @@ CHANGES: tuple[Change[Any], ...] = (
         _follow_up_done,
     ),
     Change(forms.ASSIGN, AssignIn, _number_form(forms.assign_form), _assign),
+    Change(forms.PRIORITY, PriorityIn, _priority_form, _set_priority),
 )
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from bot.i18n import N_, SUPPORTED_LOCALES
+from bot.sla.targets import DEFAULT_PRIORITY, PRIORITIES
 from bot.validation import (
     EMAIL_MAX,
     Limit,
@@ -61,6 +62,16 @@ def _mode(value: Any) -> SolutionMode | None:
         return SolutionMode(value)
     except ValueError:
         raise invalid(N_("Choose one of the options.")) from None
+
+
+def _priority(value: str | None, *, required: bool = False) -> str:
+    """One of the four priorities; none chosen is normal."""
+    if value is None and not required:
+        return DEFAULT_PRIORITY
+    value = require(value)
+    if value not in PRIORITIES:
+        raise invalid(N_("Choose one of the options."))
+    return value
 
 
 class Compensation(_Form):
@@ -112,6 +123,7 @@ class ComplaintIn(Compensation):
     steps: Annotated[OptionalText, Limit(TEXT_MAX)] = None
     follow_up_at: datetime | None = None
     prevention: Annotated[OptionalText, Limit(TEXT_MAX)] = None
+    priority: OptionalText = None
 
     @field_validator("customer_phone")
     @classmethod
@@ -164,6 +176,11 @@ class ComplaintIn(Compensation):
         ctx = form_context(info)
         return not_in_past(parse_datetime(str(v), ctx.zone, ctx.now), ctx.now)
 
+    @field_validator("priority")
+    @classmethod
+    def _priority(cls, v: str | None) -> str:
+        return _priority(v)
+
     def step_lines(self) -> list[str]:
         return [line.strip() for line in (self.steps or "").splitlines() if line.strip()]
 
@@ -213,3 +230,12 @@ class FollowUpDoneIn(_Form):
 
 class AssignIn(_Form):
     assignee: Annotated[OptionalText, Limit(PERSON_MAX, required=True)] = None
+
+
+class PriorityIn(_Form):
+    priority: OptionalText = None
+
+    @field_validator("priority")
+    @classmethod
+    def _priority(cls, v: str | None) -> str:
+        return _priority(v, required=True)

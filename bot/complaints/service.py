@@ -34,6 +34,7 @@ from bot.errors import NotFound, UserError
 from bot.i18n import N_
 from bot.members import member_by_external_id
 from bot.paging import PAGE_SIZE, Page
+from bot.sla import clock as sla_clock
 from storage.models import (
     AuditEvent,
     Complaint,
@@ -45,7 +46,9 @@ from storage.models import (
 )
 
 OPEN = "open"
+WAITING = "waiting"  # for the customer: the resolution clock stops
 RESOLVED = "resolved"
+NOT_RESOLVED = (OPEN, WAITING)
 
 # The method's four steps to resolve a problem, offered as the agent's checklist.
 CHECKLIST: dict[str, str] = {
@@ -101,6 +104,10 @@ _INSERT_AUDIT = insert(table_of(AuditEvent))
 _UNSET = {"assigned_to_id": None, "escalated_at": None, "erased_at": None}
 
 
+async def _replan(ctx: Context, complaint: Complaint) -> None:
+    await sla_clock.replan(ctx.session, ctx.workspace, complaint, ctx.now())
+
+
 async def _next_number(ctx: Context) -> int:
     number = await ctx.session.scalar(_NEXT_NUMBER, {"workspace": ctx.workspace.id})
     assert number is not None
@@ -124,6 +131,7 @@ async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
         "workspace_id": ctx.workspace.id,
         "number": await _next_number(ctx),
         "status": RESOLVED if on_the_spot else OPEN,
+        "priority": data.priority or "normal",
         "customer_name": data.customer_name,
         "customer_address": data.customer_address,
         "customer_phone": data.customer_phone,
@@ -156,6 +164,7 @@ async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
     ctx.session.add(complaint)
     set_committed_value(complaint, "received_by", receiver)
     set_committed_value(complaint, "assigned_to", None)
+    set_committed_value(complaint, "clock", None)
     steps = [
         {"complaint_id": complaint_id, "text": line, "by_id": ctx.member.id, "at": now}
         for line in data.step_lines()
@@ -166,6 +175,10 @@ async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
         follow_up = {"complaint_id": complaint_id, "due_at": data.follow_up_at, "created_at": now}
         await ctx.session.execute(_INSERT_FOLLOW_UP, follow_up)
     await planning.new_complaint(ctx, complaint)
+    clock = await sla_clock.clock_row(ctx.session, complaint)
+    if steps or on_the_spot:  # steps already taken, or resolved: the first response
+        clock.responded_at = now
+    await _replan(ctx, complaint)
     audit_row = {
         "workspace_id": ctx.workspace.id,
         "complaint_id": complaint_id,
@@ -214,6 +227,7 @@ async def add_step(ctx: Context, *, complaint: Complaint, data: StepIn) -> Compl
     )
     ctx.session.add(step)
     _touch(ctx, complaint)
+    await sla_clock.responded(ctx.session, ctx.workspace, complaint, ctx.now())
     audit(ctx, "step_added", complaint, text=data.text)
     return step
 
@@ -289,6 +303,8 @@ async def resolve(ctx: Context, *, complaint: Complaint, data: ResolveIn) -> Non
     if complaint.status == RESOLVED:
         raise UserError(N_("Complaint #{number} is already resolved."), number=complaint.number)
     assert data.solution_mode is not None
+    if complaint.status == WAITING:  # the time waited counts until now
+        await sla_clock.resume(ctx.session, ctx.workspace, complaint, ctx.now())
     changes: dict[str, list[Any]] = {}
     _set(
         complaint,
@@ -310,6 +326,9 @@ async def resolve(ctx: Context, *, complaint: Complaint, data: ResolveIn) -> Non
     _touch(ctx, complaint)
     await planning.resolved(ctx, complaint)
     await planning.replan_escalation(ctx, complaint)  # compensation above the limit
+    clock = await sla_clock.clock_row(ctx.session, complaint)
+    clock.responded_at = clock.responded_at or ctx.now()  # a resolution is a response too
+    await _replan(ctx, complaint)  # both targets met: their jobs end
     audit(ctx, "resolved", complaint, **changes)
 
 
@@ -320,7 +339,39 @@ async def reopen(ctx: Context, *, complaint: Complaint) -> None:
     _set(complaint, changes, status=OPEN, resolved_at=None)
     _touch(ctx, complaint)
     await planning.reopened(ctx, complaint)
+    await _replan(ctx, complaint)
     audit(ctx, "reopened", complaint, **changes)
+
+
+async def set_priority(ctx: Context, *, complaint: Complaint, priority: str) -> bool:
+    """A new priority, and the deadlines it gives; False when it was that already."""
+    changes: dict[str, list[Any]] = {}
+    _set(complaint, changes, priority=priority)
+    if not changes:
+        return False
+    _touch(ctx, complaint)
+    await _replan(ctx, complaint)
+    audit(ctx, "priority", complaint, **changes)
+    return True
+
+
+async def set_waiting(ctx: Context, *, complaint: Complaint, waiting: bool) -> bool:
+    """Waiting for the customer (the resolution clock stops), or their reply came (it goes
+    on, its deadline moved by the business time waited). What the button showed it would do,
+    so a second click changes nothing: False then."""
+    if complaint.status == RESOLVED:
+        raise UserError(N_("Complaint #{number} is already resolved."), number=complaint.number)
+    if (complaint.status == WAITING) == waiting:
+        return False
+    changes: dict[str, list[Any]] = {}
+    _set(complaint, changes, status=WAITING if waiting else OPEN)
+    _touch(ctx, complaint)
+    if waiting:
+        await sla_clock.pause(ctx.session, ctx.workspace, complaint, ctx.now())
+    else:
+        await sla_clock.resume(ctx.session, ctx.workspace, complaint, ctx.now())
+    audit(ctx, "waiting" if waiting else "customer_replied", complaint, **changes)
+    return True
 
 
 async def set_checklist(ctx: Context, *, complaint: Complaint, step: str, done: bool) -> bool:
@@ -371,21 +422,25 @@ async def list_complaints(
     *,
     view: str,
     category: str | None = None,
+    priority: str | None = None,
     page: int = 1,
     size: int = PAGE_SIZE,
     due_by: datetime | None = None,
 ) -> Page[Complaint]:
-    """open | mine | overdue | all | category: newest first (overdue: the most overdue first),
-    one page of them with the count of all. `due_by`: only those with a follow-up by then."""
+    """open | mine | overdue | all | category, of one priority if given: newest first
+    (overdue: the most overdue first), one page of them with the count of all. Open ones
+    include those waiting for the customer. `due_by`: only those with a follow-up by then."""
     query = in_workspace(ctx)
+    if priority is not None:
+        query = query.where(Complaint.priority == priority)
     if due_by is not None:
         query = query.where(Complaint.follow_up_at.is_not(None), Complaint.follow_up_at <= due_by)
     order: list[Any] = [Complaint.number.desc()]
     if view == "open":
-        query = query.where(Complaint.status == OPEN)
+        query = query.where(Complaint.status.in_(NOT_RESOLVED))
     elif view == "mine":
         query = query.where(
-            Complaint.status == OPEN,
+            Complaint.status.in_(NOT_RESOLVED),
             or_(
                 Complaint.assigned_to_id == ctx.member.id,
                 (Complaint.received_by_id == ctx.member.id) & Complaint.assigned_to_id.is_(None),

@@ -7,12 +7,13 @@ from typing import TypeVar
 
 from bot.categories import category_label
 from bot.complaints import service
-from bot.complaints.service import CHECKLIST, RESOLVED
+from bot.complaints.service import CHECKLIST, RESOLVED, WAITING
 from bot.context import Context
 from bot.events import event_label
 from bot.i18n import N_, Translator
 from bot.language import NAMES
 from bot.paging import Page, count_line, next_hint, page_buttons, paged, sections
+from bot.sla.words import priority_label
 from bot.ui import Button, ButtonStyle, Message, Section
 from bot.validation import display_phone, minor_to_amount
 from storage.models import AuditEvent, Complaint, ComplaintStep, FollowUp
@@ -38,7 +39,32 @@ def ref(complaint: Complaint) -> str:
 
 
 def status_label(complaint: Complaint, t: Translator) -> str:
+    if complaint.status == WAITING:
+        return t("Waiting for customer")
     return t("Resolved") if complaint.status == RESOLVED else t("Open")
+
+
+WAITING_ACTION = "complaint.waiting:"  # `complaint.waiting:on` / `:off`, as the button said
+PRIORITY_ACTION = "complaint.priority"
+
+
+def deadline_fields(complaint: Complaint, t: Translator) -> list[tuple[str, str]]:
+    """The targets' deadlines as the complaint's clock holds them: met, stopped or due."""
+    clock = complaint.clock
+    if clock is None or clock.response_due_at is None or clock.resolution_due_at is None:
+        return []
+    if clock.responded_at is not None or complaint.resolved_at is not None:
+        answered = clock.responded_at or complaint.resolved_at
+        response = t("met {when}").format(when=t.datetime(answered))
+    else:
+        response = t.datetime(clock.response_due_at)
+    if complaint.resolved_at is not None:
+        resolution = t("met {when}").format(when=t.datetime(complaint.resolved_at))
+    elif clock.waiting_since is not None:
+        resolution = t("stopped while waiting for the customer")
+    else:
+        resolution = t.datetime(clock.resolution_due_at)
+    return [(t("First response due"), response), (t("Resolution due"), resolution)]
 
 
 def solution_mode_label(mode: str | None, t: Translator) -> str:
@@ -98,11 +124,18 @@ def buttons(complaint: Complaint, t: Translator) -> tuple[Button, ...]:
         if complaint.follow_up_at
         else Button(t("Follow-up"), "complaint.follow_up", number)
     )
+    more: tuple[Button, ...] = ()
+    if complaint.status == WAITING:
+        more = (Button(t("Customer replied"), WAITING_ACTION + "off", number),)
+    elif complaint.status != RESOLVED:
+        more = (Button(t("Waiting for customer"), WAITING_ACTION + "on", number),)
     return (
         Button(t("Add step"), "complaint.step", number),
         resolve,
         follow_up,
         Button(t("Assign"), "complaint.assign", number),
+        Button(t("Priority"), PRIORITY_ACTION, number),
+        *more,
         Button(t("Details"), "complaint.details", number),
     )
 
@@ -119,10 +152,12 @@ def card(ctx: Context, complaint: Complaint) -> Message:
     """The card posted in a channel: never the customer's name, address, phone or email."""
     t = ctx.t
     fields = [
+        (t("Priority"), priority_label(complaint.priority, t)),
         (t("Received by"), complaint.received_by.display_name),
         (t("Received"), t.datetime(complaint.received_at)),
         (t("Assigned to"), complaint.assigned_to.display_name if complaint.assigned_to else "—"),
         (t("Follow-up"), follow_up_text(ctx, complaint)),
+        *deadline_fields(complaint, t),
     ]
     if complaint.resolved_at:
         fields.append((t("Resolved"), t.datetime(complaint.resolved_at)))
@@ -174,6 +209,7 @@ def details(
             body=complaint.description,
             fields=(
                 (t("Nature"), category_label(complaint.category, t)),
+                (t("Priority"), priority_label(complaint.priority, t)),
                 (t("Received by"), complaint.received_by.display_name),
                 (t("Received"), t.datetime(complaint.received_at)),
                 (
@@ -181,6 +217,7 @@ def details(
                     complaint.assigned_to.display_name if complaint.assigned_to else "—",
                 ),
                 (t("Resolved"), t.datetime(complaint.resolved_at)),
+                *deadline_fields(complaint, t),
             ),
         ),
         Section(
@@ -269,6 +306,7 @@ def line(complaint: Complaint, t: Translator, deadline: str | None = None) -> st
     parts = [
         f"#{complaint.number}",
         category_label(complaint.category, t),
+        priority_label(complaint.priority, t),
         status_label(complaint, t),
         t.datetime(complaint.received_at),
     ]

@@ -113,7 +113,7 @@ async def complaint_counts(
     received = (Complaint.received_at >= week.start, Complaint.received_at < week.end)
     resolved = (Complaint.resolved_at >= week.start, Complaint.resolved_at < week.end)
     escalated = (Complaint.escalated_at >= week.start, Complaint.escalated_at < week.end)
-    is_open = Complaint.status == "open"
+    is_open = Complaint.status.in_(("open", "waiting"))  # waiting for the customer is open
     row = (
         await session.execute(
             select(

@@ -1,6 +1,7 @@
-"""How far a deadline is, in business time and in words: "2 business hours left",
-"late by 1 business day". Business days are whole working days of the workspace's calendar;
-below a day, hours; below an hour, "less than a business hour"."""
+"""Targets and business time as people read them: how far a deadline is ("2 business hours
+left", "late by 1 business day": business days are whole working days of the workspace's
+calendar; below a day, hours; below an hour, "less than a business hour"), a target ("4
+hours", "2 business days"), a wait ("1 hour 5 minutes"), and the priorities' names."""
 
 from __future__ import annotations
 
@@ -8,18 +9,19 @@ from datetime import datetime, timedelta
 
 from bot.i18n import N_, Translator
 from bot.sla.calendar import Calendar
+from bot.sla.targets import Span
 
 HOUR = timedelta(hours=1)
 PRIORITY_LABELS = {
-    "low": N_("low"),
-    "normal": N_("normal"),
-    "high": N_("high"),
-    "urgent": N_("urgent"),
+    "low": N_("Low"),
+    "normal": N_("Normal"),
+    "high": N_("High"),
+    "urgent": N_("Urgent"),
 }
 
 
-def priority_label(code: str, t: Translator) -> str:
-    return t(PRIORITY_LABELS[code]) if code in PRIORITY_LABELS else code
+def priority_label(priority: str, t: Translator) -> str:
+    return t(PRIORITY_LABELS.get(priority, PRIORITY_LABELS["normal"]))
 
 
 def time_left(t: Translator, calendar: Calendar, now: datetime, due: datetime) -> str:
@@ -54,3 +56,26 @@ def _whole(span: timedelta, calendar: Calendar) -> tuple[int, int]:
     if days:
         return days, 0
     return 0, span // HOUR
+
+
+def span_words(span: Span, t: Translator) -> str:
+    if span.unit == "d":
+        text = t.ngettext("{count} business day", "{count} business days", span.amount)
+    else:
+        text = t.ngettext("{count} hour", "{count} hours", span.amount)
+    return text.format(count=t.number(span.amount, 0))
+
+
+def duration_words(delta: timedelta, t: Translator) -> str:
+    """Hours and minutes (days of 24 hours when longer than a day), never seconds."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(t.ngettext("{count} day", "{count} days", days).format(count=days))
+    if hours:
+        parts.append(t.ngettext("{count} hour", "{count} hours", hours).format(count=hours))
+    if minutes or not parts:
+        parts.append(t.ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes))
+    return " ".join(parts[:2])

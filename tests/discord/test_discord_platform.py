@@ -120,6 +120,7 @@ async def test_the_scheduler_starts_once_the_bot_has_logged_in(
             "metric",
             "policy",
             "report",
+            "sla",
         ]
     finally:
         await env.shutdown()
