@@ -26,7 +26,7 @@ from bot import drawing
 from bot.assessment.questions import SECTIONS
 from bot.assessment.scoring import BAND_LABELS, Band
 from bot.chart_worker import draw
-from bot.digest.content import Cost, Counts, Digest, Issue
+from bot.digest.content import Cost, Counts, Digest, Issue, Targets
 from bot.digest.feedback import SurveyWeek
 from bot.digest.views import render
 from bot.goals.metrics import Scores
@@ -64,6 +64,7 @@ def _digest() -> Digest:
         by_cost={"INR": [Cost("product_defect", 1250000), Cost("delivery", 30100)]},
         team=None,
         surveys=SurveyWeek(sent=0, answered=0, scores=Scores(0, 0, 0), quotes=[]),
+        targets=Targets(responses=(0, 0), resolutions=(0, 0), breaches=[]),
         weeks=recent_weeks(week),
         goal_history={
             1: [Decimal(3), Decimal(4), None, Decimal(6), Decimal(4), Decimal(7)],
