@@ -141,7 +141,7 @@ async def test_the_core_is_watched_at_carebot(carebot: CareBot, asha: Actor) -> 
         ("CareBot.command('leak')", "C1", "customer_phone"),
     ]
     assert guard.personal.values["customer_name"] == {"Meena Iyer"}  # typed, then stored
-    assert guard.personal.values["customer_email"] == {email}  # found in another letter case
+    assert email in guard.personal.values["customer_email"]  # found in another letter case
 
 
 async def test_slack_is_watched_at_the_fake_web_api() -> None:

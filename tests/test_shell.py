@@ -97,7 +97,7 @@ async def test_a_whole_complaint_through_the_carebot_shell_command(
         "· Compensation and prevention",
     ]
     assert "[posted in the channel] ── Complaint #1 · Delivery · Open" in out
-    assert "#1 · Delivery · Open" in out
+    assert "#1 · Delivery · Normal · Open" in out
     assert "+91 98765 43210" in out and "₹150.50 · Shipping refund" in out
     assert "Follow-up of complaint #1 recorded." in out
     assert "done" in out and "satisfied" in out

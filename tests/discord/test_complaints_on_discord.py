@@ -61,7 +61,15 @@ async def test_four_modals_log_a_complaint_and_post_a_card_without_personal_data
     assert "Complaint #1 · Delivery · Open" in text and "asha" in text
     assert "Parcel arrived two weeks late" in text
     assert not any(secret in text for secret in SECRETS)
-    assert labels(the_card) == ["Add step", "Resolve", "Follow-up", "Assign", "Details"]
+    assert labels(the_card) == [
+        "Add step",
+        "Resolve",
+        "Follow-up",
+        "Assign",
+        "Priority",
+        "Waiting for customer",
+        "Details",
+    ]
     (saved,) = await complaints(db)
     assert (saved.customer_name, saved.solution, saved.compensation_currency) == (
         "Ravi Kumar",
@@ -80,7 +88,7 @@ async def test_each_modal_is_a_step_the_form_declares_titled_by_it(world: World)
         titles.append(shown_modal.modal["title"])
         names = [c["component"]["custom_id"] for c in shown_modal.modal["components"]]
         if step == 2:
-            assert names == ["category", "description", "received_by", "received_at"]
+            assert names == ["category", "priority", "description", "received_by", "received_at"]
         result = await fill(world.asha, shown_modal, values)
     assert titles == list(TITLES)
     assert "Complaint #1 is logged" in shown(ephemeral(result)[0])
@@ -207,7 +215,7 @@ async def test_the_text_option_is_the_commands_text_and_answers_are_ephemeral(
 ) -> None:
     await log_complaint(world)
     listed = await world.bob.slash(world.channel, "complaint list", status="open")
-    assert "#1 · Delivery · Open" in shown(ephemeral(listed)[0])
+    assert "#1 · Delivery · Normal · Open" in shown(ephemeral(listed)[0])
     show = await world.bob.slash(world.channel, "complaint show", number=1)
     assert "Parcel arrived two weeks late" in shown(ephemeral(show)[0])
     missing = await world.bob.slash(world.channel, "complaint show", number=99)

@@ -88,6 +88,7 @@ async def test_groups_subcommands_and_typed_options_as_declared(simcord_env: sim
     assert [(o["name"], o["type"], o["required"]) for o in listing.values()] == [
         ("status", STRING, False),
         ("category", STRING, False),
+        ("priority", STRING, False),
         ("page", NUMBER, False),
     ]
     assert [c["value"] for c in listing["status"]["choices"]] == ["open", "mine", "overdue", "all"]
@@ -148,8 +149,8 @@ async def test_list_by_status_and_show_a_number_offered_while_typing(
     shown_12 = await world.bob.slash(world.channel, "complaint show", number=12)
     assert "Complaint #12" in shown(ephemeral(shown_12)[0])
     listed = await world.bob.slash(world.channel, "complaint list", status="open")
-    assert "#12 · Delivery · Open" in shown(ephemeral(listed)[0])
-    assert "#1 · Delivery · Open" in shown(ephemeral(listed)[0])
+    assert "#12 · Delivery · Normal · Open" in shown(ephemeral(listed)[0])
+    assert "#1 · Delivery · Normal · Open" in shown(ephemeral(listed)[0])
     paged = await world.bob.slash(world.channel, "complaint list", status="open", page=2)
     assert "Page 2 is past the end: there is 1 page." in shown(ephemeral(paged)[0])
 

@@ -117,6 +117,9 @@ async def test_killed_workers_lose_no_complaint_and_no_reminder(
     # Every due reminder and every complaint's card (the outbox: committed with the complaint,
     # posted by the scheduler) went out at least once, and again at most once per crash.
     delivered = Counter(log.read_text().splitlines())
+    # The days the test moves on also bring targets' warnings and breaches (tested once each
+    # in tests/sla); here only reminders and cards are counted.
+    delivered = Counter({line: n for line, n in delivered.items() if "target" not in line})
     cards = {f"Complaint #{n} · Delivery · Open|{n}" for n in numbers}
     assert set(delivered) <= {f"Follow-up due|{n}" for n in numbers} | cards, delivered
     for what in ("Follow-up due", "Complaint"):
@@ -126,6 +129,7 @@ async def test_killed_workers_lose_no_complaint_and_no_reminder(
         assert set(sent) == set(numbers), f"{what} never delivered: {set(numbers) - set(sent)}"
         assert max(sent.values()) <= 1 + outcome.crashes, sent
     assert max(delivered.values()) >= 2  # what was accepted as the first run died went again
-    assert Counter(jobs) == Counter(
+    targets = ("sla_warning", "sla_breach")  # each complaint's deadlines: tested in tests/sla
+    assert Counter(job for job in jobs if job[0] not in targets) == Counter(
         {("follow_up", "done"): COMPLAINTS, ("card", "done"): COMPLAINTS}
     )

@@ -114,7 +114,7 @@ async def test_a_goal_takes_a_priority_or_none(carebot: CareBot, asha: Actor) ->
     values = goal_values("resolved_on_target_pct", "Urgent", "ge", "90", "week")
     assert "Goal 1" in texts(await carebot.submit(asha, "goal.save", values, {}))
     listed = texts(await carebot.command(asha, "goal", "list"))
-    assert "Complaints resolved within target · urgent priority" in listed
+    assert "Complaints resolved within target · Urgent priority" in listed
     values = goal_values("response_on_target_pct", "soon", "ge", "90", "week")
     reply = await carebot.submit(asha, "goal.save", values, {})
     assert reply.errors is not None

@@ -33,7 +33,7 @@ async def test_complaint_opens_the_modal_at_once(
         "Customer address",
         "Customer's language",
     ]
-    assert len(labels) == 17
+    assert len(labels) == 18
     headers = [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
     assert headers == [  # the form's steps head their fields
         "The customer",
@@ -55,7 +55,15 @@ async def test_a_valid_submission_posts_a_card_without_personal_data(
     assert "Complaint #1 · Delivery · Open" in text and "asha" in text
     for secret in ("Ravi", "98765", "43210", "MG Road", "ravi.kumar@", "example.com"):
         assert secret not in text
-    assert list(buttons(card)) == ["Add step", "Resolve", "Follow-up", "Assign", "Details"]
+    assert list(buttons(card)) == [
+        "Add step",
+        "Resolve",
+        "Follow-up",
+        "Assign",
+        "Priority",
+        "Waiting for customer",
+        "Details",
+    ]
     (note,) = await slack.wait_for("chat.postEphemeral")
     assert note.args["user"] == "U1" and "Complaint #1 is logged" in note.args["text"]
     assert note.response["ok"] is True, (note.args, note.response)
@@ -144,7 +152,7 @@ async def test_subcommands_answer_ephemerally(user_side: SlackClientSide, slack:
         await slack.wait_for("response", number)  # one at a time, to read them in order
     listed, show, missing, help_ = slack.responses
     assert all(r["response_type"] == "ephemeral" for r in (listed, show, missing, help_))
-    assert "#1 · Delivery · Open" in shown(listed)
+    assert "#1 · Delivery · Normal · Open" in shown(listed)
     assert "Parcel arrived two weeks late" in shown(show)
     assert "There is no complaint #99" in shown(missing)
     assert "/complaint list" in shown(help_)

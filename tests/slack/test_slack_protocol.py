@@ -47,7 +47,7 @@ async def test_app_home_shows_my_work_and_event_retries_are_not_redone(
     (publish,) = await slack.wait_for("views.publish")
     assert publish.args["user_id"] == "U1" and publish.response["ok"] is True
     home = shown({"blocks": publish.args["view"]["blocks"]})
-    assert "My open complaints" in home and "#1 · Delivery · Open" in home
+    assert "My open complaints" in home and "#1 · Delivery · Normal · Open" in home
 
     retried = await user_side.event(opened, retry=1)
     assert retried.status == 200
