@@ -256,13 +256,13 @@ async def add_category(ctx: Context, rest: str) -> Reply:
 
 
 async def remove_category(ctx: Context, rest: str) -> Reply:
-    code = category_code(ctx, _category_name(rest))
-    await lock_workspace(ctx)
+    name = _category_name(rest)
+    await lock_workspace(ctx)  # the list as the last change left it: removed once, not twice
+    code = category_code(ctx, name)
     current = list(ctx.workspace.categories)
     if len(current) == 1:
         raise UserError(N_("Keep at least one category."))
-    if code in current:
-        current.remove(code)
+    current.remove(code)
     _save_categories(ctx, current)
     return Reply.say(views.categories(ctx, 1))
 
