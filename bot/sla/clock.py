@@ -38,10 +38,15 @@ DEADLINES = (RESPONSE, RESOLUTION)
 Slot = tuple[str, str]  # (response|resolution, warning|breach)
 
 
+def job_key(complaint_id: int, which: str, stage: str) -> str:
+    """One job's key: `which` response|resolution, `stage` warning|breach."""
+    return f"sla:{complaint_id}:{which}:{stage}"
+
+
 def plan_keys(complaint_id: int) -> dict[Slot, str]:
     """The four jobs' keys of one complaint, by deadline and stage."""
     return {
-        (which, stage): f"sla:{complaint_id}:{which}:{stage}"
+        (which, stage): job_key(complaint_id, which, stage)
         for which in DEADLINES
         for stage in STAGES
     }

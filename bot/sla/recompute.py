@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Integer, TextClause, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from bot.sla.clock import BREACH_KIND, WARNING_KIND, plan_keys
+from bot.sla.clock import BREACH_KIND, WARNING_KIND, job_key
 from bot.sla.targets import DEFAULT_WARN_PERCENT, Target, calendar_of, deadlines, target_for
 from storage.models import Complaint, ComplaintStep, Workspace
 from storage.sla import BusinessHours, ComplaintClock, SlaTarget
@@ -34,11 +34,6 @@ WARNING, BREACH = WARNING_KIND, BREACH_KIND  # the job kinds (bot/sla/jobs.py)
 # Calendar days past the newest complaint the timeline covers: the longest usual target
 # (10 business days) and long holidays; a deadline further away is walked day by day.
 AHEAD_DAYS = 60
-
-
-def job_key(complaint_id: int, deadline: str, moment: str) -> str:
-    """`deadline` response|resolution, `moment` warning|breach: as the clock plans them."""
-    return plan_keys(complaint_id)[(deadline, moment)]
 
 
 @dataclass(frozen=True)
