@@ -48,13 +48,11 @@ async def deadline_texts(
     t: Translator,
     now: datetime,
 ) -> dict[int, str]:
-    """Complaint id -> where it stands against its target, for the open ones listed."""
-    ids = [c.id for c in complaints if c.status != "resolved"]
-    if not ids:
+    """Complaint id -> where it stands against its target, for the open ones listed (their
+    clocks came with them: `Complaint.clock` is loaded with the complaint)."""
+    clocks = [c.clock for c in complaints if c.status != "resolved" and c.clock is not None]
+    if not clocks:
         return {}
-    clocks = await session.scalars(
-        select(ComplaintClock).where(ComplaintClock.complaint_id.in_(ids))
-    )
     calendar = await calendar_for(session, workspace)
     found = {c.complaint_id: deadline_text(c, calendar, t, now) for c in clocks}
     return {cid: text for cid, text in found.items() if text}
