@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.context import Context, Role
+from bot.i18n import N_
 from bot.ui import Reply
 
 if TYPE_CHECKING:
@@ -119,6 +120,12 @@ class Command:
             yield from sub.walk(here)
 
 
+# Every group answers `… help` with its part of /help; a platform that lists subcommands
+# (Discord) offers it as one, described so.
+HELP = "help"
+GROUP_HELP_TEXT = N_("these commands, and how to use them")
+
+
 class Step(StrEnum):
     RUN = "run"
     HELP = "help"  # a group typed bare, or `… help`
@@ -179,7 +186,7 @@ def resolve(top: Command, text: str) -> Found:
             path.append(sub)
             rest = after.strip()
             continue
-        if word.lower() == "help" and not after.strip():
+        if word.lower() == HELP and not after.strip():
             return Found(tuple(path), Step.HELP, "")
         default = node.sub(node.default) if node.default else None
         if default is None:

@@ -21,14 +21,11 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.i18n import N_
-from bot.tree import Arg, ArgKind, Command
+from bot.tree import GROUP_HELP_TEXT, HELP, Arg, ArgKind, Command
 
 TEXT_MAX = 1000  # a typed option's length: room for a sentence, not for a document
 DESCRIPTION_MAX = 100  # Discord's limit for a command's or an option's description
 CHOICES_MAX = 25  # Discord's limit for an option's choices and a group's subcommands
-HELP = "help"
-HELP_TEXT = N_("these commands, and how to use them")
 
 OnCommand = Callable[[discord.Interaction, str, str], Awaitable[None]]
 Recent = Callable[[discord.Interaction, str], Awaitable[Sequence[tuple[int, str]]]]
@@ -135,7 +132,7 @@ def complaint_numbers(recent: Recent) -> Offer:
 def group_help(
     top: str, path: Sequence[str], on_command: OnCommand
 ) -> app_commands.Command[Any, ..., None]:
-    help_command = Command(HELP, HELP_TEXT)
+    help_command = Command(HELP, GROUP_HELP_TEXT)
     return leaf(top, [*path, HELP], help_command, on_command, _nothing, HELP)
 
 
