@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 
 from bot import paging
-from bot.complaints import service, views
+from bot.complaints import reads, views
 from bot.context import Context, Role
 from bot.i18n import N_
 from bot.policy import service as policy
@@ -31,8 +31,8 @@ async def home_command(ctx: Context, _text: str) -> Reply:
 async def home(ctx: Context) -> Message:
     t = ctx.t
     # The first page of each, with the count of all and the way to the rest when there is more.
-    mine = await service.list_complaints(ctx, view="mine")
-    due = await service.list_complaints(ctx, view="mine", due_by=ctx.now() + DUE_SOON)
+    mine = await reads.list_complaints(ctx, view="mine")
+    due = await reads.list_complaints(ctx, view="mine", due_by=ctx.now() + DUE_SOON)
     # Time left or how late against each one's target, in business time.
     deadlines = await deadline_texts(ctx.session, ctx.workspace, mine, t, ctx.now())
     sections = [

@@ -3,7 +3,7 @@ router that brings the log's buttons, forms and due work with it."""
 
 from __future__ import annotations
 
-from bot.complaints import escalation, export, handlers, reminders
+from bot.complaints import changes, escalation, export, handlers, reminders
 from bot.i18n import N_
 from bot.permissions import MANAGERS
 from bot.sla.targets import PRIORITIES
@@ -166,5 +166,7 @@ COMPLAINT = Command(
     ),
 )
 
-router = Router("complaints").include(handlers.router, escalation.router, reminders.router)
+router = Router("complaints").include(
+    handlers.router, changes.router, escalation.router, reminders.router
+)
 router.add(COMPLAINT)

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from bot import paging
 from bot.categories import category_label
-from bot.complaints import forms, search, service, views
+from bot.complaints import forms, reads, search, service, views
 from bot.complaints.schemas import (
-    AssignIn,
     ComplaintIn,
-    FollowUpDoneIn,
-    FollowUpIn,
-    PriorityIn,
-    ResolveIn,
-    StepIn,
 )
 from bot.context import Context
 from bot.errors import InvalidForm, UserError
@@ -27,7 +21,7 @@ from bot.locks import lock_workspace
 from bot.sla.overdue import past_target_section
 from bot.sla.targets import PRIORITIES
 from bot.sla.words import priority_label
-from bot.tree import ActionHandler, FormHandler, Router
+from bot.tree import Router
 from bot.ui import Audience, FieldErrors, Form, Message, Post, Reply
 from bot.validation import FormContext, email_or_none, field_errors, limit_of, phone_or_none
 from storage.models import Complaint
@@ -119,7 +113,7 @@ async def list_command(ctx: Context, rest: str) -> Reply:
     more = f" priority {priority}" if priority else ""
     if view == "category":
         code = category_code(ctx, arg.strip())
-        found = await service.list_complaints(
+        found = await reads.list_complaints(
             ctx, view="category", category=code, priority=priority, page=page
         )
         title = t("Complaints: {category}").format(category=category_label(code, t))
@@ -141,7 +135,7 @@ async def list_command(ctx: Context, rest: str) -> Reply:
     title, empty = titles[view]
     if priority:
         title = _of_priority(title, priority, ctx)
-    found = await service.list_complaints(ctx, view=view, priority=priority, page=page)
+    found = await reads.list_complaints(ctx, view=view, priority=priority, page=page)
     listing = views.listing(title, found, t, empty, view + more)
     if view == "overdue" and page == 1 and not priority:
         # Overdue follow-ups first, as ever; then complaints past their targets (bot/sla).
@@ -182,10 +176,10 @@ async def show(ctx: Context, number: int) -> Reply:
         ctx,
         complaint,
         personal=personal,
-        steps=await service.steps(ctx, complaint=complaint),
-        follow_ups=await service.follow_ups(ctx, complaint=complaint),
-        earlier=await service.earlier_from_same_customer(ctx, complaint=complaint),
-        events=await service.history(ctx, complaint=complaint),
+        steps=await reads.steps(ctx, complaint=complaint),
+        follow_ups=await reads.follow_ups(ctx, complaint=complaint),
+        earlier=await reads.earlier_from_same_customer(ctx, complaint=complaint),
+        events=await reads.history(ctx, complaint=complaint),
     )
     return Reply.say(message)
 
@@ -325,7 +319,7 @@ async def submit_complaint(
 # --- buttons ------------------------------------------------------------------------------------
 
 
-async def _complaint(ctx: Context, value: str | Mapping[str, str]) -> Complaint:
+async def complaint_of(ctx: Context, value: str | Mapping[str, str]) -> Complaint:
     """The complaint a button or form is about, locked: whatever it changes is decided on the
     complaint as it is, after any change pressed at the same moment."""
     raw = value.get("number", "") if isinstance(value, Mapping) else value
@@ -352,7 +346,7 @@ async def details_action(ctx: Context, _action: str, value: str) -> Reply:
 
 @router.action("complaint.reopen")
 async def reopen_action(ctx: Context, _action: str, value: str) -> Reply:
-    complaint = await _complaint(ctx, value)
+    complaint = await complaint_of(ctx, value)
     await service.reopen(ctx, complaint=complaint)
     return changed(
         ctx, complaint, ctx.t("Complaint #{number} is open again.").format(number=complaint.number)
@@ -363,7 +357,7 @@ async def reopen_action(ctx: Context, _action: str, value: str) -> Reply:
 async def waiting_action(ctx: Context, action: str, value: str) -> Reply:
     """`complaint.waiting:on` or `:off`: the state the button showed, so pressing it twice
     (or an old card's) lands once."""
-    complaint = await _complaint(ctx, value)
+    complaint = await complaint_of(ctx, value)
     waiting = action.split(":", 1)[1] == "on"
     await service.set_waiting(ctx, complaint=complaint, waiting=waiting)
     note = (
@@ -376,121 +370,9 @@ async def waiting_action(ctx: Context, action: str, value: str) -> Reply:
 
 @router.action(views.STEP_PREFIX)
 async def checklist_action(ctx: Context, action: str, value: str) -> Reply:
-    complaint = await _complaint(ctx, value)
+    complaint = await complaint_of(ctx, value)
     step, _, target = action.split(":", 1)[1].partition(":")
     if target not in (views.DONE, views.UNDONE):  # a button posted before they said which
         target = views.UNDONE if complaint.checklist.get(step) else views.DONE
     await service.set_checklist(ctx, complaint=complaint, step=step, done=target == views.DONE)
     return await show(ctx, complaint.number)
-
-
-# --- forms opened from buttons ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change(Generic[Model]):
-    """A change made through a form opened from a complaint's buttons: the form, the schema
-    that checks it, and what saving it does (answering the note the actor reads). One row
-    each in CHANGES; the button that opens the form and its submission are registered from
-    there."""
-
-    form_id: str  # the form's id, and the action of the button that opens it
-    schema: type[Model]
-    form: Callable[[Context, Complaint], Form]
-    save: Callable[[Context, Complaint, Model], Awaitable[str]]
-    # Refuses to open the form (a UserError) when the change makes no sense now.
-    check: Callable[[Complaint], None] | None = None
-
-
-def _resolve_form(ctx: Context, complaint: Complaint) -> Form:
-    return forms.resolve_form(ctx, complaint.number, complaint.solution, complaint.prevention)
-
-
-def _not_resolved(complaint: Complaint) -> None:
-    if complaint.status == service.RESOLVED:
-        raise UserError(N_("Complaint #{number} is already resolved."), number=complaint.number)
-
-
-async def _add_step(ctx: Context, complaint: Complaint, data: StepIn) -> str:
-    await service.add_step(ctx, complaint=complaint, data=data)
-    return ctx.t("Step added to complaint #{number}.").format(number=complaint.number)
-
-
-async def _resolve(ctx: Context, complaint: Complaint, data: ResolveIn) -> str:
-    await service.resolve(ctx, complaint=complaint, data=data)
-    return ctx.t("Complaint #{number} is resolved.").format(number=complaint.number)
-
-
-async def _follow_up(ctx: Context, complaint: Complaint, data: FollowUpIn) -> str:
-    await service.schedule_follow_up(ctx, complaint=complaint, data=data)
-    assert data.due_at is not None
-    note = ctx.t("Follow-up for complaint #{number} set for {when}.")
-    return note.format(number=complaint.number, when=ctx.t.datetime(data.due_at))
-
-
-async def _follow_up_done(ctx: Context, complaint: Complaint, data: FollowUpDoneIn) -> str:
-    await service.complete_follow_up(ctx, complaint=complaint, data=data)
-    return ctx.t("Follow-up of complaint #{number} recorded.").format(number=complaint.number)
-
-
-async def _assign(ctx: Context, complaint: Complaint, data: AssignIn) -> str:
-    assert data.assignee is not None
-    assignee = await service.assign(ctx, complaint=complaint, assignee_external_id=data.assignee)
-    note = ctx.t("Complaint #{number} is assigned to {name}.")
-    return note.format(number=complaint.number, name=assignee.display_name)
-
-
-async def _set_priority(ctx: Context, complaint: Complaint, data: PriorityIn) -> str:
-    assert data.priority is not None
-    await service.set_priority(ctx, complaint=complaint, priority=data.priority)
-    note = ctx.t("Complaint #{number} is now of {priority} priority.")
-    return note.format(number=complaint.number, priority=priority_label(complaint.priority, ctx.t))
-
-
-def _priority_form(ctx: Context, complaint: Complaint) -> Form:
-    return forms.priority_form(ctx, complaint.number, complaint.priority)
-
-
-def _number_form(build: Callable[[Context, int], Form]) -> Callable[[Context, Complaint], Form]:
-    return lambda ctx, complaint: build(ctx, complaint.number)
-
-
-CHANGES: tuple[Change[Any], ...] = (
-    Change(forms.STEP, StepIn, _number_form(forms.step_form), _add_step),
-    Change(forms.RESOLVE, ResolveIn, _resolve_form, _resolve, _not_resolved),
-    Change(forms.FOLLOW_UP, FollowUpIn, _number_form(forms.follow_up_form), _follow_up),
-    Change(
-        forms.FOLLOW_UP_DONE,
-        FollowUpDoneIn,
-        _number_form(forms.follow_up_done_form),
-        _follow_up_done,
-    ),
-    Change(forms.ASSIGN, AssignIn, _number_form(forms.assign_form), _assign),
-    Change(forms.PRIORITY, PriorityIn, _priority_form, _set_priority),
-)
-
-
-def _opener(change: Change[Any]) -> ActionHandler:
-    async def open_form(ctx: Context, _action: str, value: str) -> Reply:
-        complaint = await _complaint(ctx, value)
-        if change.check is not None:
-            change.check(complaint)
-        return Reply(form=change.form(ctx, complaint))
-
-    return open_form
-
-
-def _submitter(change: Change[Any]) -> FormHandler:
-    async def submit(
-        ctx: Context, values: Mapping[str, str | None], state: Mapping[str, str], _d: str | None
-    ) -> Reply:
-        complaint = await _complaint(ctx, state)
-        data = validate(ctx, change.schema, change.form(ctx, complaint), values)
-        return changed(ctx, complaint, await change.save(ctx, complaint, data))
-
-    return submit
-
-
-for _change in CHANGES:
-    router.action(_change.form_id)(_opener(_change))
-    router.form(_change.form_id)(_submitter(_change))

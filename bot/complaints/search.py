@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.complaints import service
+from bot.complaints import reads, service
 from bot.context import Context
 from bot.errors import UserError
 from bot.i18n import N_
@@ -96,7 +96,7 @@ async def search(
         same = (
             Complaint.customer_phone == value
             if kind is SearchKind.PHONE
-            else service.same_email(value)
+            else reads.same_email(value)
         )
         query = query.where(same, Complaint.erased_at.is_(None))
         if scope is not None:
@@ -106,6 +106,6 @@ async def search(
         if scope is not None:
             by_name = by_name & scope
         query = query.where(or_(by_name, _contains(Complaint.description, value)))
-    found = await service.page_of(ctx, query, [Complaint.number.desc()], page, size)
+    found = await reads.page_of(ctx, query, [Complaint.number.desc()], page, size)
     service.audit(ctx, SEARCHED, None, kind=kind.value, results=found.total, page=page)
     return found

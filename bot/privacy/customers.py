@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import drafts
 from bot.complaints.planning import RETENTION, key
-from bot.complaints.service import same_email
+from bot.complaints.reads import same_email
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.scheduled import cancel
