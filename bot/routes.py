@@ -24,7 +24,7 @@ from bot.reports import handlers as reports
 from bot.retention import checks as retention
 from bot.sla import handlers as sla
 from bot.surveys import jobs as survey_jobs
-from bot.tree import Command, Router
+from bot.tree import Command, Router, inherited
 
 
 @cache
@@ -69,7 +69,7 @@ def command_rules(commands: dict[str, Command] | None = None) -> dict[str, Rule]
         while stack:
             path, words = stack.pop()
             command = path[-1]
-            rules[words] = next((c.rule for c in reversed(path) if c.rule), None) or EVERYONE
+            rules[words] = inherited(path) or EVERYONE
             if command.change is not None:
                 rules[words + " …"] = command.change
             stack.extend(((*path, s), f"{words} {s.name}") for s in command.subcommands)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.context import Context, Role
+from bot.context import Context
 from bot.i18n import N_
 from bot.ui import Reply
 
@@ -106,11 +106,6 @@ class Command:
 
     def usage(self) -> str:
         return " ".join(a.usage() for a in self.args)
-
-    def may(self, role: Role) -> bool:
-        """Whether `role` may use this in some way (shown in that person's help)."""
-        rules = [r for r in (self.rule, self.change) if r is not None]
-        return self.rule is None or any(role in r.roles for r in rules)
 
     def walk(self, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Command]]:
         """This command and everything under it, with the words that reach each."""
