@@ -131,10 +131,9 @@ def due_jobs(
 
 
 async def clock_row(session: AsyncSession, complaint: Complaint) -> ComplaintClock:
-    """The complaint's clock, made on first use."""
+    """The complaint's clock, made on first use (`Complaint.clock` is loaded with it, so
+    None means there is none yet)."""
     row = complaint.clock
-    if row is None:
-        row = await session.get(ComplaintClock, complaint.id)
     if row is None:
         row = ComplaintClock(
             complaint_id=complaint.id, workspace_id=complaint.workspace_id, waited_minutes=0
@@ -171,6 +170,8 @@ async def replan(
             subject_id=complaint.id,
         )
     unplanned = [key for slot, key in keys.items() if slot not in due]
+    if not unplanned:
+        return
     await session.execute(
         update(Job)
         .where(Job.workspace_id == workspace.id, Job.key.in_(unplanned), Job.state == "pending")
