@@ -172,10 +172,8 @@ async def create(ctx: Context, *, data: ComplaintIn) -> Complaint:
         follow_up = {"complaint_id": complaint_id, "due_at": data.follow_up_at, "created_at": now}
         await ctx.session.execute(_INSERT_FOLLOW_UP, follow_up)
     await planning.new_complaint(ctx, complaint)
-    clock = await sla_clock.clock_row(ctx.session, complaint)
-    if steps or on_the_spot:  # steps already taken, or resolved: the first response
-        clock.responded_at = now
-    await _replan(ctx, complaint)
+    # Steps already taken, or resolved on the spot: that was the first response.
+    await sla_clock.start(ctx.session, ctx.workspace, complaint, now, bool(steps or on_the_spot))
     audit_row = {
         "workspace_id": ctx.workspace.id,
         "complaint_id": complaint_id,

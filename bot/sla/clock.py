@@ -143,15 +143,32 @@ async def clock_row(session: AsyncSession, complaint: Complaint) -> ComplaintClo
     return row
 
 
+async def start(
+    session: AsyncSession,
+    workspace: Workspace,
+    complaint: Complaint,
+    now: datetime,
+    responded: bool,
+) -> None:
+    """A new complaint's clock and jobs: the workspace's setup read before the clock is added
+    (so it is inserted once, whole), and nothing to cancel yet."""
+    setup = await setup_of(session, workspace)
+    row = await clock_row(session, complaint)
+    if responded:
+        row.responded_at = now
+    await replan(session, workspace, complaint, now, setup, fresh=True)
+
+
 async def replan(
     session: AsyncSession,
     workspace: Workspace,
     complaint: Complaint,
     now: datetime,
     setup: Setup | None = None,
+    fresh: bool = False,
 ) -> None:
     """Computes the complaint's deadlines, keeps them in its clock, and plans or cancels its
-    four jobs."""
+    four jobs (`fresh`: it has none yet)."""
     setup = setup or await setup_of(session, workspace)
     row = await clock_row(session, complaint)
     found = deadlines_of(complaint, row, setup)
@@ -170,7 +187,7 @@ async def replan(
             subject_id=complaint.id,
         )
     unplanned = [key for slot, key in keys.items() if slot not in due]
-    if not unplanned:
+    if fresh or not unplanned:
         return
     await session.execute(
         update(Job)
