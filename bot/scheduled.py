@@ -123,6 +123,36 @@ async def plan(
     One upsert on the unique (workspace, key): planning twice, even concurrently, never
     creates two jobs. Re-planning bumps the claim token, so a delivery in flight for the old
     plan cannot end the new one."""
+    job = await _upsert(session, workspace_id, kind, key, due_at, now, subject_id, False)
+    assert job is not None
+    return job
+
+
+async def plan_unless_refused(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    subject_id: int | None = None,
+) -> None:
+    """plan, except that a job the platform refused for good stays failed: a message to
+    someone it cannot reach is not tried again each time the job is re-planned."""
+    await _upsert(session, workspace_id, kind, key, due_at, now, subject_id, True)
+
+
+async def _upsert(
+    session: AsyncSession,
+    workspace_id: int,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    subject_id: int | None,
+    keep_refused: bool,
+) -> Job | None:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(Job).values(
         workspace_id=workspace_id,
@@ -147,16 +177,20 @@ async def plan(
             "done_at": None,
             "claims": Job.claims + 1,
         },
+        where=(Job.state != "failed") | ~Job.last_error.startswith(REFUSED)
+        if keep_refused
+        else None,
     ).returning(Job)
-    job = await session.scalar(upsert, execution_options={"populate_existing": True})
-    assert isinstance(job, Job)
-    return job
+    return await session.scalar(upsert, execution_options={"populate_existing": True})
 
 
 async def cancel(session: AsyncSession, *, workspace_id: int, key: str) -> None:
     job = await session.scalar(select(Job).where(Job.workspace_id == workspace_id, Job.key == key))
     if job is not None and job.state == "pending":
         job.state = "cancelled"
+
+
+REFUSED = "refused: "  # how a job refused for good begins its last_error
 
 
 class DeliveryRefused(Exception):

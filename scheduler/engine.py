@@ -35,6 +35,7 @@ from bot.logs import stack
 from bot.metrics import METRICS, Metrics
 from bot.routes import root
 from bot.scheduled import (
+    REFUSED,
     Deliverer,
     DeliveryDeferred,
     DeliveryRefused,
@@ -361,7 +362,7 @@ class Engine:
                 outcomes.append(Outcome.SENT)
             elif isinstance(problem, DeliveryRefused):
                 settles.add(
-                    claim, state="failed", last_error=f"refused: {problem.error}"[:ERROR_LEN]
+                    claim, state="failed", last_error=f"{REFUSED}{problem.error}"[:ERROR_LEN]
                 )
                 await record_failure(session, job.workspace_id, problem.channel, problem.error, now)
                 line = "scheduler.job_failed job=%d kind=%s error=refused:%s"

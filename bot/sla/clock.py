@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.scheduled import plan
+from bot.scheduled import plan_unless_refused
 from bot.sla.calendar import Calendar
 from bot.sla.targets import (
     DEFAULT_WARN_PERCENT,
@@ -177,7 +177,7 @@ async def replan(
     due = due_jobs(complaint, row, found, now)
     keys = plan_keys(complaint.id)
     for slot, due_at in due.items():
-        await plan(
+        await plan_unless_refused(
             session,
             workspace_id=workspace.id,
             kind=kind_of(slot[1]),

@@ -129,9 +129,12 @@ async def show_command(ctx: Context, _rest: str) -> Reply:
     return await _show(ctx)
 
 
-async def _changed(ctx: Context, row: BusinessHours | None, **changes: Any) -> Reply:
-    """Audited, the open complaints' deadlines computed anew, and the settings shown."""
-    if row is not None:
+async def _changed(ctx: Context, row: BusinessHours | SlaTarget, **changes: Any) -> Reply:
+    """Audited, the open complaints' deadlines computed anew, and the settings shown. Setting
+    what is set already (a repeated or double-sent command) changes and audits nothing."""
+    if row not in ctx.session.new and not ctx.session.is_modified(row):
+        return await _show(ctx, ctx.t("Nothing changed."))
+    if isinstance(row, BusinessHours):
         row.updated_at = ctx.now()
     await ctx.session.flush()
     service.audit(ctx, "sla_settings", None, **changes)
@@ -234,7 +237,7 @@ async def target_command(ctx: Context, rest: str) -> Reply:
     row.response_minutes, row.resolution_minutes = response_minutes, resolution_minutes
     return await _changed(
         ctx,
-        None,
+        row,
         priority=priority,
         category=category,
         response=str(response),

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Integer, TextClause, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from bot.scheduled import REFUSED
 from bot.sla.clock import BREACH_KIND, WARNING_KIND, job_key
 from bot.sla.targets import DEFAULT_WARN_PERCENT, Target, calendar_of, deadlines, target_for
 from storage.models import Complaint, ComplaintStep, Workspace
@@ -246,11 +247,18 @@ async def _plan(
             claims = jobs.claims + 1
         WHERE NOT (jobs.state = 'pending' AND (jobs.due_at = excluded.due_at
             OR (jobs.due_at <= :now AND excluded.due_at <= :now)))
+        AND NOT (jobs.state = 'failed' AND jobs.last_error LIKE :refused)
     """
     for row in planned:
         row[3] = rows.moment(row[3])
     await connection.execute(
-        _bound(sql), {"rows": rows.dump(planned), "workspace": workspace_id, "now": now}
+        _bound(sql),
+        {
+            "rows": rows.dump(planned),
+            "workspace": workspace_id,
+            "now": now,
+            "refused": REFUSED + "%",
+        },
     )
 
 
