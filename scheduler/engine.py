@@ -12,6 +12,8 @@ back, and that batch is redone one job per transaction, so only the failing job 
 Deliveries run one task per job, so jobs to different channels never wait for each other
 (pacing per channel is the deliverer's business); transaction B takes whatever deliveries
 have ended since the previous batch.
+
+What a tick keeps about each job, and the log lines it writes, are in bookkeeping.py.
 """
 
 from __future__ import annotations
@@ -19,19 +21,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.charts import with_charts
 from bot.clock import Clock, ManualClock
-from bot.errors import error_id
-from bot.logs import stack
 from bot.metrics import METRICS, Metrics
 from bot.routes import root
 from bot.scheduled import (
@@ -41,52 +38,31 @@ from bot.scheduled import (
     DeliveryRefused,
     JobContext,
     JobKind,
-    Outgoing,
     deliverer_of,
 )
 from bot.settings import Settings
-from scheduler.claims import Claim, claim_due, settle
+from scheduler.bookkeeping import (
+    KindError,
+    LostClaim,
+    Notes,
+    Settles,
+    Task,
+    emit,
+    extra_of,
+    jobs_by_kind,
+    log_error,
+    owned_jobs,
+)
+from scheduler.claims import Claim, claim_due
 from scheduler.outcomes import Outcome, TickReport, backoff, record_failure
 from storage.db import Database
-from storage.models import Job, Workspace
+from storage.models import Job
 
 log = logging.getLogger("carebot.scheduler")
 
 BATCH = 50  # jobs per transaction: short enough not to hold SQLite's writer long
 PREPARING = 4  # batches of transaction A at once: what a connection pool serves well
 ERROR_LEN = 200  # Job.last_error
-
-
-@dataclass(eq=False)
-class _Task:
-    """One claimed job on its way through the tick."""
-
-    claim: Claim
-    outcome: Outcome | None = None  # decided; else it goes on to delivery and transaction B
-    undeliverable: str | None = None  # the platform, when it has no deliverer
-    kind: JobKind | None = None
-    job_kind: str = "unknown"  # the job's kind by name, for the metrics: known once loaded
-    platform: str = ""
-    outgoing: tuple[Outgoing, ...] = ()
-    problem: Exception | None = None  # why the messages did not go out
-
-
-class _KindError(Exception):
-    """A kind's prepare or finish raised: its batch is redone one job per transaction."""
-
-    def __init__(self, stage: str, claim: Claim, kind: str = "unknown") -> None:
-        super().__init__(stage)
-        self.stage = stage
-        self.claim = claim
-        self.kind = kind
-
-
-class _LostClaim(Exception):
-    """A job changed hands between the check and the update: roll back what we wrote."""
-
-
-# Log lines (level, format, arguments, extras), written once committed.
-Notes = list[tuple[int, str, tuple[object, ...], dict[str, object]]]
 
 
 class Engine:
@@ -124,7 +100,7 @@ class Engine:
         if not claims:
             return report
 
-        ended: asyncio.Queue[_Task | None] = asyncio.Queue()
+        ended: asyncio.Queue[Task | None] = asyncio.Queue()
         # Settling waits until every batch is prepared: on SQLite the two share one writer,
         # and a channel's first message must not wait behind the records of sent ones.
         prepared = asyncio.Event()
@@ -132,7 +108,7 @@ class Engine:
         deliveries: list[asyncio.Task[None]] = []
         gate = asyncio.Semaphore(PREPARING)
         deadline = asyncio.get_running_loop().time() + self.delivery_budget
-        seen: list[_Task] = []  # every claim's task, each with its outcome once the tick ends
+        seen: list[Task] = []  # every claim's task, each with its outcome once the tick ends
 
         async def prepare(batch: Sequence[Claim]) -> None:
             async with gate:
@@ -159,7 +135,7 @@ class Engine:
         self._observe(seen, report, time.perf_counter() - started)
         return report
 
-    def _observe(self, tasks: Sequence[_Task], report: TickReport, seconds: float) -> None:
+    def _observe(self, tasks: Sequence[Task], report: TickReport, seconds: float) -> None:
         """The tick's metrics, by job kind and outcome, and its one log line."""
         for task in tasks:
             self.metrics.job(task.job_kind, (task.outcome or Outcome.SKIPPED).value)
@@ -172,40 +148,40 @@ class Engine:
 
     async def _prepare(
         self, claims: Sequence[Claim], clock: Clock, alone: bool = False
-    ) -> list[_Task]:
+    ) -> list[Task]:
         notes: Notes = []
         try:
             async with self.db.transaction() as session:
                 tasks = await self._prepare_in(session, claims, clock, notes)
-        except (_KindError, _LostClaim):
+        except (KindError, LostClaim):
             if alone:
                 raise
             return [task for claim in claims for task in await self._prepare_alone(claim, clock)]
         except Exception as exc:  # the database failed: the lease brings the jobs back
-            _log_error("scheduler.batch_error", claims[0], "prepare", exc)
-            return [_Task(claim, Outcome.SKIPPED) for claim in claims]
-        _emit(notes)
+            log_error("scheduler.batch_error", claims[0], "prepare", exc)
+            return [Task(claim, Outcome.SKIPPED) for claim in claims]
+        emit(notes)
         return tasks
 
-    async def _prepare_alone(self, claim: Claim, clock: Clock) -> list[_Task]:
+    async def _prepare_alone(self, claim: Claim, clock: Clock) -> list[Task]:
         try:
             return await self._prepare([claim], clock, alone=True)
-        except _LostClaim:
-            return [_Task(claim, Outcome.SKIPPED)]
-        except _KindError as error:
-            _log_error("scheduler.prepare_error", claim, "prepare", error.__cause__, error.kind)
+        except LostClaim:
+            return [Task(claim, Outcome.SKIPPED)]
+        except KindError as error:
+            log_error("scheduler.prepare_error", claim, "prepare", error.__cause__, error.kind)
             reason = f"prepare: {type(error.__cause__).__name__}"
-            return [_Task(claim, problem=DeliveryDeferred(reason), job_kind=error.kind)]
+            return [Task(claim, problem=DeliveryDeferred(reason), job_kind=error.kind)]
 
     async def _prepare_in(
         self, session: AsyncSession, claims: Sequence[Claim], clock: Clock, notes: Notes
-    ) -> list[_Task]:
-        owned = await _owned(session, claims, lock=False)
-        by_kind = _by_kind(job for job, _ in owned.values())
-        tasks: list[_Task] = []
-        settles = _Settles()
+    ) -> list[Task]:
+        owned = await owned_jobs(session, claims, lock=False)
+        by_kind = jobs_by_kind(job for job, _ in owned.values())
+        tasks: list[Task] = []
+        settles = Settles()
         for claim in claims:
-            task = _Task(claim)
+            task = Task(claim)
             tasks.append(task)
             if claim.job_id not in owned:
                 task.outcome = Outcome.SKIPPED
@@ -222,7 +198,7 @@ class Engine:
                 error = f"unknown job kind {job.kind!r}"[:ERROR_LEN]
                 settles.add(claim, state="failed", last_error=error)
                 line = "scheduler.job_failed job=%d error=unknown_kind"
-                extra = _extra("scheduler.job_failed", job.id, job.kind, error="unknown_kind")
+                extra = extra_of("scheduler.job_failed", job.id, job.kind, error="unknown_kind")
                 notes.append((logging.ERROR, line, (job.id,), extra))
             else:
                 try:
@@ -232,7 +208,7 @@ class Engine:
                     outgoing = tuple(await kind.prepare(context))
                     await session.flush()  # the kind's own writes fail here, as its error
                 except Exception as exc:
-                    raise _KindError("prepare", claim, job.kind) from exc
+                    raise KindError("prepare", claim, job.kind) from exc
                 if outgoing:
                     task.kind, task.platform, task.outgoing = kind, platform, outgoing
                 else:
@@ -245,14 +221,14 @@ class Engine:
 
     async def _deliver(
         self,
-        task: _Task,
+        task: Task,
         lease_end: datetime,
         deadline: float,
         clock: Clock,
-        ended: asyncio.Queue[_Task | None],
+        ended: asyncio.Queue[Task | None],
     ) -> None:
         if clock.now() >= lease_end:  # a slow tick: the job may be someone else's already
-            extra = _extra("scheduler.lease_expired", task.claim.job_id, task.job_kind)
+            extra = extra_of("scheduler.lease_expired", task.claim.job_id, task.job_kind)
             log.warning("scheduler.lease_expired job=%d", task.claim.job_id, extra=extra)
             task.outcome = Outcome.SKIPPED
         else:
@@ -263,7 +239,7 @@ class Engine:
                         await self.deliverers[task.platform].deliver(drawn)
             except Exception as exc:  # refused, deferred, or an error: all settled in B
                 if not isinstance(exc, DeliveryRefused | DeliveryDeferred):
-                    _log_error("scheduler.deliver_error", task.claim, "deliver", exc)
+                    log_error("scheduler.deliver_error", task.claim, "deliver", exc)
                 task.problem = exc
         ended.put_nowait(task)
 
@@ -271,7 +247,7 @@ class Engine:
 
     async def _finisher(
         self,
-        ended: asyncio.Queue[_Task | None],
+        ended: asyncio.Queue[Task | None],
         clock: Clock,
         report: TickReport,
         prepared: asyncio.Event,
@@ -293,7 +269,7 @@ class Engine:
                 report.add(outcome)
 
     async def _settle(
-        self, tasks: Sequence[_Task], clock: Clock, alone: bool = False
+        self, tasks: Sequence[Task], clock: Clock, alone: bool = False
     ) -> list[Outcome]:
         if not tasks:
             return []
@@ -301,42 +277,42 @@ class Engine:
         try:
             async with self.db.transaction() as session:
                 outcomes = await self._settle_in(session, tasks, clock, notes)
-        except (_KindError, _LostClaim):
+        except (KindError, LostClaim):
             if alone:
                 raise
             return [outcome for task in tasks for outcome in await self._settle_alone(task, clock)]
         except Exception as exc:  # the database failed: the lease brings the jobs back
-            _log_error("scheduler.batch_error", tasks[0].claim, "finish", exc)
+            log_error("scheduler.batch_error", tasks[0].claim, "finish", exc)
             return [Outcome.SKIPPED] * len(tasks)
-        _emit(notes)
+        emit(notes)
         return outcomes
 
-    async def _settle_alone(self, task: _Task, clock: Clock) -> list[Outcome]:
+    async def _settle_alone(self, task: Task, clock: Clock) -> list[Outcome]:
         try:
             return await self._settle([task], clock, alone=True)
-        except _LostClaim:
-            extra = _extra("scheduler.lost_claim", task.claim.job_id, task.job_kind)
+        except LostClaim:
+            extra = extra_of("scheduler.lost_claim", task.claim.job_id, task.job_kind)
             log.warning("scheduler.lost_claim job=%d", task.claim.job_id, extra=extra)
             return [Outcome.SKIPPED]
-        except _KindError as error:  # delivered but not recorded: retried, maybe said twice
+        except KindError as error:  # delivered but not recorded: retried, maybe said twice
             claim, cause = task.claim, error.__cause__
-            _log_error("scheduler.finish_error", claim, "finish", cause, task.job_kind)
+            log_error("scheduler.finish_error", claim, "finish", cause, task.job_kind)
             task.problem = DeliveryDeferred(f"finish: {type(error.__cause__).__name__}")
             return await self._settle_alone(task, clock)
 
     async def _settle_in(
-        self, session: AsyncSession, tasks: Sequence[_Task], clock: Clock, notes: Notes
+        self, session: AsyncSession, tasks: Sequence[Task], clock: Clock, notes: Notes
     ) -> list[Outcome]:
-        owned = await _owned(session, [task.claim for task in tasks], lock=True)
+        owned = await owned_jobs(session, [task.claim for task in tasks], lock=True)
         # The jobs `finish` runs for in this transaction: those delivered, not the deferred.
         delivered = {task.claim.job_id for task in tasks if task.problem is None}
-        by_kind = _by_kind(job for job_id, (job, _) in owned.items() if job_id in delivered)
+        by_kind = jobs_by_kind(job for job_id, (job, _) in owned.items() if job_id in delivered)
         outcomes: list[Outcome] = []
-        settles, now = _Settles(), clock.now()
+        settles, now = Settles(), clock.now()
         for task in tasks:
             claim, problem = task.claim, task.problem
             if claim.job_id not in owned:
-                extra = _extra("scheduler.lost_claim", claim.job_id, task.job_kind)
+                extra = extra_of("scheduler.lost_claim", claim.job_id, task.job_kind)
                 notes.append(
                     (logging.WARNING, "scheduler.lost_claim job=%d", (claim.job_id,), extra)
                 )
@@ -354,7 +330,7 @@ class Engine:
                         raise ValueError("a naive re-arm time")
                     await session.flush()  # the kind's own writes fail here, as its error
                 except Exception as exc:
-                    raise _KindError("finish", claim, job.kind) from exc
+                    raise KindError("finish", claim, job.kind) from exc
                 if rearm is None:
                     settles.add(claim, state="done", done_at=now, attempts=0, last_error=None)
                 else:
@@ -366,7 +342,7 @@ class Engine:
                 )
                 await record_failure(session, job.workspace_id, problem.channel, problem.error, now)
                 line = "scheduler.job_failed job=%d kind=%s error=refused:%s"
-                extra = _extra("scheduler.job_failed", job.id, job.kind, error="refused")
+                extra = extra_of("scheduler.job_failed", job.id, job.kind, error="refused")
                 notes.append((logging.ERROR, line, (job.id, job.kind, problem.error), extra))
                 outcomes.append(Outcome.FAILED)
             else:
@@ -380,7 +356,7 @@ class Engine:
         claim: Claim,
         problem: Exception,
         now: datetime,
-        settles: _Settles,
+        settles: Settles,
         notes: Notes,
     ) -> Outcome:
         if isinstance(problem, DeliveryDeferred):
@@ -391,92 +367,17 @@ class Engine:
         if attempts >= self.settings.job_max_attempts:
             settles.add(claim, state="failed", attempts=attempts, last_error=error)
             line = "scheduler.job_failed job=%d kind=%s attempts=%d error=out_of_attempts"
-            extra = _extra("scheduler.job_failed", job.id, job.kind, error="out_of_attempts")
+            extra = extra_of("scheduler.job_failed", job.id, job.kind, error="out_of_attempts")
             notes.append((logging.ERROR, line, (job.id, job.kind, attempts), extra))
             return Outcome.FAILED
         due = now + backoff(attempts, retry_after)
         settles.add(claim, attempts=attempts, due_at=due, last_error=error)
         line = "scheduler.job_deferred job=%d kind=%s attempts=%d due=%s"
-        extra = _extra("scheduler.job_deferred", job.id, job.kind, attempts=attempts)
+        extra = extra_of("scheduler.job_deferred", job.id, job.kind, attempts=attempts)
         notes.append((logging.WARNING, line, (job.id, job.kind, attempts, due.isoformat()), extra))
         return Outcome.RETRIED
-
-
-class _Settles:
-    """Settling updates of a batch, one statement per distinct set of values."""
-
-    def __init__(self) -> None:
-        self.groups: dict[tuple[tuple[str, Any], ...], list[Claim]] = {}
-
-    def add(self, claim: Claim, **values: Any) -> None:
-        self.groups.setdefault(tuple(sorted(values.items())), []).append(claim)
-
-    async def apply(self, session: AsyncSession) -> None:
-        for values, claims in self.groups.items():
-            if await settle(session, claims, **dict(values)) != len(claims):
-                raise _LostClaim  # checked under lock, so only another process's SQLite write
-
-
-async def _owned(
-    session: AsyncSession, claims: Sequence[Claim], *, lock: bool
-) -> dict[int, tuple[Job, Workspace]]:
-    """The jobs the claims still hold, with their workspaces. Locked (PostgreSQL) when about
-    to be settled, so a claimer's SKIP LOCKED passes them by; workspaces are never locked."""
-    tokens = {claim.job_id: claim.token for claim in claims}
-    query = (
-        select(Job, Workspace)
-        .join(Workspace, Workspace.id == Job.workspace_id)
-        .where(Job.id.in_(tokens))
-        .order_by(Job.id)  # one lock order for every process: no deadlock between batches
-    )
-    if lock:
-        query = query.with_for_update(of=Job)
-    rows = await session.execute(query)
-    return {
-        job.id: (job, workspace)
-        for job, workspace in rows
-        if job.state == "pending" and job.claims == tokens[job.id]
-    }
-
-
-def _by_kind(jobs: Iterable[Job]) -> dict[str, tuple[Job, ...]]:
-    grouped: dict[str, list[Job]] = defaultdict(list)
-    for job in jobs:
-        grouped[job.kind].append(job)
-    return {kind: tuple(group) for kind, group in grouped.items()}
 
 
 def _batches(claims: Sequence[Claim]) -> Iterator[Sequence[Claim]]:
     for start in range(0, len(claims), BATCH):
         yield claims[start : start + BATCH]
-
-
-def _emit(notes: Notes) -> None:
-    for level, line, args, extra in notes:
-        log.log(level, line, *args, extra=extra)
-
-
-def _extra(event: str, job_id: int, kind: str, **more: object) -> dict[str, object]:
-    """A job's line's structured fields (for LOG_FORMAT=json)."""
-    return {"event": event, "job_id": job_id, "kind": kind, **more}
-
-
-def _log_error(
-    event: str, claim: Claim, stage: str, exc: BaseException | None, kind: str = "unknown"
-) -> None:
-    # The exception's message can quote personal data (a name in a failed lookup): its type,
-    # an error id and a stack naming types say what happened and where, without it.
-    found = error_id()
-    error = type(exc).__name__
-    extra = _extra(event, claim.job_id, kind, stage=stage, error=error, error_id=found)
-    if exc is not None:
-        extra["stack"] = stack(exc)
-    log.error(
-        "%s job=%d stage=%s error=%s error_id=%s",
-        event,
-        claim.job_id,
-        stage,
-        error,
-        found,
-        extra=extra,
-    )

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.listeners import SlackListeners
+from adapters.slack.answers import SlackAnswers
 from adapters.slack.outbound import ChannelPacer, Sender, secret, web_client
 from adapters.slack.settings import SlackSettings
 from bot.app import CareBot
@@ -31,7 +31,7 @@ class SlackDeliverer:
     def __init__(
         self, bot: CareBot, settings: SlackSettings, db: Database, pacer: ChannelPacer | None = None
     ) -> None:
-        self.listeners = SlackListeners(bot, pacer or ChannelPacer(settings.slack_channel_interval))
+        self.answers = SlackAnswers(bot, pacer or ChannelPacer(settings.slack_channel_interval))
         self.api_url = settings.slack_api_url
         self.token = secret(settings.slack_bot_token)
         self.store = (
@@ -62,9 +62,9 @@ class SlackDeliverer:
         async def on_failure(channel: str | None, error: str) -> None:
             refused.append((channel, error))
 
-        sender = Sender(client, self.listeners.pacer, on_failure)
+        sender = Sender(client, self.answers.pacer, on_failure)
         try:
-            await self.listeners.render(
+            await self.answers.render(
                 outgoing.reply, outgoing.actor, client, None, None, sender=sender
             )
         except SlackApiError as exc:  # not permanent, and slack_sdk's retries gave up
